@@ -1,0 +1,51 @@
+/*
+ * api.h — what the resource files share: turning store results into answers, records
+ * with their ETag, and the Idempotency-Key protocol.
+ */
+#ifndef FUWU_API_H
+#define FUWU_API_H
+
+#include "http/http.h"
+#include "store/store.h"
+
+/* Answer a failed store call: 400/404/409/412/500 with the st_info detail. */
+void reply_store(req *r, int rc, const st_info *info, const char *what);
+/* A single record: ETag from its version; `location` (may be NULL) for 201. Steals obj. */
+void reply_record(req *r, int status, json_t *obj, const char *location);
+/* Fill an actor for writes. Returns false (answered) when the Idempotency-Key was used
+ * before: replayed, or 409 if the body differs. `hash` must live as long as the actor. */
+bool actor_begin(req *r, actor *a, char hash[65]);
+/* After a create returned ST_CONFLICT: if it lost an idempotency race, replay and return true. */
+bool idem_replay_after_race(req *r, actor *a, int rc, const st_info *info);
+
+/* Handlers, one file per resource. */
+void h_healthz(req *r);
+void h_readyz(req *r);
+void h_metrics(req *r);
+void h_openapi(req *r);
+void h_roles(req *r);
+void h_session_create(req *r);
+void h_session_get(req *r);
+void h_session_delete(req *r);
+void h_tokens_list(req *r);
+void h_tokens_create(req *r);
+void h_tokens_delete(req *r);
+void h_orgs_list(req *r);
+void h_orgs_get(req *r);
+void h_orgs_create(req *r);
+void h_orgs_update(req *r);
+void h_orgs_delete(req *r);
+void h_users_list(req *r);
+void h_users_get(req *r);
+void h_users_create(req *r);
+void h_users_update(req *r);
+void h_users_delete(req *r);
+void h_users_password(req *r);
+void h_audit_list(req *r);
+void h_wo_list(req *r);
+void h_wo_get(req *r);
+void h_wo_create(req *r);
+void h_wo_update(req *r);
+void h_wo_timeline(req *r);
+
+#endif

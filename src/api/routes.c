@@ -1,0 +1,194 @@
+/*
+ * routes.c — the route table (tmux's cmd_table style): method, path, handler, required
+ * permission, flags and the OpenAPI summary. /api/v1/openapi.json is generated from this
+ * table plus the schemas below, so a route cannot exist undocumented.
+ */
+#include "api/api.h"
+#include "domain/perm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ANY (-1)
+
+const struct route routes[] = {
+	{M_GET, "/healthz", h_healthz, ANY, R_PUBLIC, "Process is up", "operations", NULL, NULL},
+	{M_GET, "/readyz", h_readyz, ANY, R_PUBLIC, "Database is reachable", "operations", NULL, NULL},
+	{M_GET, "/metrics", h_metrics, ANY, R_PUBLIC, "Prometheus metrics", "operations", NULL, NULL},
+	{M_GET, "/api/v1/openapi.json", h_openapi, ANY, R_PUBLIC, "This document", "operations", NULL, NULL},
+
+	{M_POST, "/api/v1/session", h_session_create, ANY, R_PUBLIC | R_NOCSRF, "Log in", "session", "Login", "Session"},
+	{M_GET, "/api/v1/session", h_session_get, ANY, 0, "The current session", "session", NULL, "Session"},
+	{M_DELETE, "/api/v1/session", h_session_delete, ANY, 0, "Log out", "session", NULL, NULL},
+	{M_GET, "/api/v1/roles", h_roles, ANY, 0, "Roles and the permission matrix", "users", NULL, NULL},
+
+	{M_GET, "/api/v1/api-tokens", h_tokens_list, P_TOKEN_MANAGE, 0, "List API tokens", "session", NULL, "List"},
+	{M_POST, "/api/v1/api-tokens", h_tokens_create, P_TOKEN_MANAGE, R_IDEM, "Create an API token (shown once)", "session", "ApiTokenCreate", "ApiToken"},
+	{M_DELETE, "/api/v1/api-tokens/{id}", h_tokens_delete, P_TOKEN_MANAGE, 0, "Revoke an API token", "session", NULL, NULL},
+
+	{M_GET, "/api/v1/organizations", h_orgs_list, P_ORG_READ, 0, "List organisations in your subtree", "organizations", NULL, "List"},
+	{M_POST, "/api/v1/organizations", h_orgs_create, P_ORG_WRITE, R_IDEM, "Create an organisation", "organizations", "Organization", "Organization"},
+	{M_GET, "/api/v1/organizations/{id}", h_orgs_get, P_ORG_READ, 0, "Get an organisation", "organizations", NULL, "Organization"},
+	{M_PATCH, "/api/v1/organizations/{id}", h_orgs_update, P_ORG_WRITE, 0, "Change an organisation (If-Match)", "organizations", "Organization", "Organization"},
+	{M_DELETE, "/api/v1/organizations/{id}", h_orgs_delete, P_ORG_WRITE, 0, "Delete an empty organisation", "organizations", NULL, NULL},
+
+	{M_GET, "/api/v1/users", h_users_list, P_USER_READ, 0, "List users", "users", NULL, "List"},
+	{M_POST, "/api/v1/users", h_users_create, P_USER_WRITE, R_IDEM, "Create a user", "users", "UserCreate", "User"},
+	{M_GET, "/api/v1/users/{id}", h_users_get, P_USER_READ, 0, "Get a user", "users", NULL, "User"},
+	{M_PATCH, "/api/v1/users/{id}", h_users_update, P_USER_WRITE, 0, "Change a user (If-Match)", "users", "UserCreate", "User"},
+	{M_DELETE, "/api/v1/users/{id}", h_users_delete, P_USER_WRITE, 0, "Disable a user", "users", NULL, NULL},
+	{M_POST, "/api/v1/users/{id}/password", h_users_password, ANY, 0, "Set a password (admin) or change your own", "users", "Password", NULL},
+
+	{M_GET, "/api/v1/audit-log", h_audit_list, P_AUDIT_READ, 0, "The audit log of every write", "audit", NULL, "List"},
+
+	{M_GET, "/api/v1/work-orders", h_wo_list, P_WO_READ, 0, "List work orders (status, q, type, priority, created_from, created_to)", "work-orders", NULL, "List"},
+	{M_POST, "/api/v1/work-orders", h_wo_create, P_WO_CREATE, R_IDEM, "Create a work order", "work-orders", "WorkOrderCreate", "WorkOrder"},
+	{M_GET, "/api/v1/work-orders/{id}", h_wo_get, P_WO_READ, 0, "Get a work order", "work-orders", NULL, "WorkOrder"},
+	{M_PATCH, "/api/v1/work-orders/{id}", h_wo_update, P_WO_UPDATE, 0, "Change a work order (If-Match)", "work-orders", "WorkOrderPatch", "WorkOrder"},
+	{M_GET, "/api/v1/work-orders/{id}/timeline", h_wo_timeline, P_WO_READ, 0, "Every event of a work order", "work-orders", NULL, "Timeline"},
+};
+const int routes_count = (int)ARRAY_LEN(routes);
+
+/* Schemas of components; referenced by name from the table above. */
+static const char schemas[] =
+	"{"
+	"\"Problem\":{\"type\":\"object\",\"description\":\"RFC 9457 problem details\",\"properties\":{"
+	"\"type\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},\"status\":{\"type\":\"integer\"},"
+	"\"code\":{\"type\":\"string\",\"enum\":[\"bad_json\",\"validation_failed\",\"unauthorized\",\"csrf_failed\","
+	"\"forbidden\",\"not_found\",\"method_not_allowed\",\"conflict\",\"precondition_failed\",\"payload_too_large\","
+	"\"unsupported_media_type\",\"rate_limited\",\"invalid_transition\",\"unavailable\",\"internal\"]},"
+	"\"detail\":{\"type\":\"string\"},\"request_id\":{\"type\":\"string\"},"
+	"\"errors\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"field\":{\"type\":\"string\"},"
+	"\"code\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"}}}},\"existing_id\":{\"type\":\"integer\"},"
+	"\"current_version\":{\"type\":\"integer\"},\"retry_after\":{\"type\":\"integer\"}}},"
+	"\"List\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},"
+	"\"next_cursor\":{\"type\":[\"string\",\"null\"]}}},"
+	"\"Login\":{\"type\":\"object\",\"required\":[\"login\",\"password\"],\"properties\":{\"login\":{\"type\":\"string\"},"
+	"\"password\":{\"type\":\"string\"},\"tenant\":{\"type\":\"string\",\"default\":\"default\"}}},"
+	"\"Session\":{\"type\":\"object\",\"properties\":{\"token\":{\"type\":\"string\"},\"csrf_token\":{\"type\":\"string\"},"
+	"\"csrf_header\":{\"type\":\"string\"},\"expires_at\":{\"type\":\"string\",\"format\":\"date-time\"},"
+	"\"user\":{\"$ref\":\"#/components/schemas/User\"}}},"
+	"\"ApiTokenCreate\":{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{\"name\":{\"type\":\"string\",\"maxLength\":100},"
+	"\"user_id\":{\"type\":\"integer\"}}},"
+	"\"ApiToken\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},"
+	"\"user_id\":{\"type\":\"integer\"},\"token\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\"}}},"
+	"\"Organization\":{\"type\":\"object\",\"required\":[\"type\",\"name\",\"parent_id\"],\"properties\":{"
+	"\"id\":{\"type\":\"integer\",\"readOnly\":true},\"parent_id\":{\"type\":[\"integer\",\"null\"]},"
+	"\"type\":{\"type\":\"string\",\"enum\":[\"platform\",\"manufacturer\",\"station\",\"outlet\",\"department\",\"team\"]},"
+	"\"name\":{\"type\":\"string\",\"maxLength\":100},\"code\":{\"type\":[\"string\",\"null\"],\"maxLength\":32},"
+	"\"region\":{\"type\":\"object\",\"properties\":{\"province\":{\"type\":\"string\"},\"city\":{\"type\":\"string\"},"
+	"\"district\":{\"type\":\"string\"}}},\"address\":{\"type\":\"string\",\"maxLength\":300},"
+	"\"lat\":{\"type\":\"number\"},\"lon\":{\"type\":\"number\"},\"path\":{\"type\":\"string\",\"readOnly\":true},"
+	"\"version\":{\"type\":\"integer\",\"readOnly\":true}}},"
+	"\"UserCreate\":{\"type\":\"object\",\"required\":[\"login\",\"name\",\"password\",\"org_id\",\"roles\"],\"properties\":{"
+	"\"login\":{\"type\":\"string\",\"pattern\":\"^[a-z0-9_.-]{3,64}$\"},\"name\":{\"type\":\"string\",\"maxLength\":64},"
+	"\"password\":{\"type\":\"string\",\"minLength\":8},\"org_id\":{\"type\":\"integer\"},"
+	"\"roles\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"admin\",\"manager\",\"dispatcher\",\"agent\","
+	"\"advisor\",\"technician\",\"qc\",\"warranty_assessor\",\"warehouse\",\"cashier\",\"followup\",\"customer\"]}},"
+	"\"phone\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"enum\":[\"active\",\"disabled\"]}}},"
+	"\"User\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"login\":{\"type\":\"string\"},"
+	"\"name\":{\"type\":\"string\"},\"org_id\":{\"type\":\"integer\"},\"org_name\":{\"type\":\"string\"},"
+	"\"roles\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"permissions\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+	"\"status\":{\"type\":\"string\"},\"version\":{\"type\":\"integer\"}}},"
+	"\"Password\":{\"type\":\"object\",\"required\":[\"password\"],\"properties\":{\"password\":{\"type\":\"string\",\"minLength\":8},"
+	"\"old_password\":{\"type\":\"string\"}}},"
+	"\"WorkOrderCreate\":{\"type\":\"object\",\"required\":[\"type\",\"fault_description\"],\"properties\":{"
+	"\"type\":{\"type\":\"string\",\"enum\":[\"repair\",\"install\",\"maintenance\",\"inspection\",\"return\",\"consultation\"]},"
+	"\"priority\":{\"type\":\"string\",\"enum\":[\"P1\",\"P2\",\"P3\",\"P4\"],\"default\":\"P3\"},"
+	"\"channel\":{\"type\":\"string\",\"enum\":[\"phone\",\"web\",\"wechat\",\"sms\",\"email\",\"walk_in\",\"api\"],\"default\":\"api\"},"
+	"\"customer\":{\"type\":\"object\",\"required\":[\"name\",\"phone\"],\"properties\":{\"name\":{\"type\":\"string\"},"
+	"\"phone\":{\"type\":\"string\"}}},\"customer_id\":{\"type\":\"integer\"},\"org_id\":{\"type\":\"integer\"},"
+	"\"address\":{\"type\":\"string\",\"maxLength\":300},\"fault_description\":{\"type\":\"string\",\"maxLength\":2000}}},"
+	"\"WorkOrderPatch\":{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\"},\"priority\":{\"type\":\"string\"},"
+	"\"address\":{\"type\":\"string\"},\"fault_description\":{\"type\":\"string\"}}},"
+	"\"WorkOrder\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"
+	"\"number\":{\"type\":\"string\",\"example\":\"WO20261122-00017\"},\"status\":{\"type\":\"string\"},"
+	"\"type\":{\"type\":\"string\"},\"priority\":{\"type\":\"string\"},\"channel\":{\"type\":\"string\"},"
+	"\"customer_id\":{\"type\":\"integer\"},\"customer\":{\"type\":\"object\"},\"address\":{\"type\":\"string\"},"
+	"\"fault_description\":{\"type\":\"string\"},\"org_id\":{\"type\":\"integer\"},\"created_at\":{\"type\":\"string\"},"
+	"\"updated_at\":{\"type\":\"string\"},\"version\":{\"type\":\"integer\"}}},"
+	"\"Timeline\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+	"\"properties\":{\"at\":{\"type\":\"string\"},\"actor\":{\"type\":\"object\"},\"event\":{\"type\":\"string\"},"
+	"\"data\":{\"type\":\"object\"}}}}}}"
+	"}";
+
+static json_t *ref(const char *name)
+{
+	char r[128];
+	snprintf(r, sizeof r, "#/components/schemas/%s", name);
+	return json_pack("{s:s}", "$ref", r);
+}
+
+static json_t *content(const char *schema, const char *ctype)
+{
+	return json_pack("{s:{s:{s:o}}}", "content", ctype, "schema", ref(schema));
+}
+
+json_t *openapi_document(void)
+{
+	static const char *lower[] = {"get", "post", "patch", "put", "delete", "head", "options", "x"};
+	json_t *paths = json_object();
+	for (int i = 0; i < routes_count; i++) {
+		const struct route *rt = &routes[i];
+		json_t *item = json_object_get(paths, rt->pattern);
+		if (!item) {
+			item = json_object();
+			json_object_set_new(paths, rt->pattern, item);
+		}
+		json_t *op = json_pack("{s:s, s:[s]}", "summary", rt->summary, "tags", rt->tag);
+		json_t *params = json_array();
+		for (const char *p = strchr(rt->pattern, '{'); p; p = strchr(p + 1, '{')) {
+			const char *e = strchr(p, '}');
+			char name[32];
+			snprintf(name, sizeof name, "%.*s", (int)(e - p - 1), p + 1);
+			json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", name, "in", "path",
+								"required", 1, "schema", "type", "integer"));
+		}
+		if (rt->resp && !strcmp(rt->resp, "List") && rt->method == M_GET) {
+			json_array_append_new(params, json_pack("{s:s, s:s, s:{s:s, s:i, s:i}}", "name", "limit", "in", "query",
+								"schema", "type", "integer", "minimum", 1, "maximum", 500));
+			json_array_append_new(params, json_pack("{s:s, s:s, s:{s:s}}", "name", "cursor", "in", "query", "schema",
+								"type", "string"));
+		}
+		if (json_array_size(params))
+			json_object_set_new(op, "parameters", params);
+		else
+			json_decref(params);
+		if (rt->body)
+			json_object_set_new(op, "requestBody", content(rt->body, "application/json"));
+		json_t *resp = json_object();
+		int ok = 200;
+		if (rt->method == M_DELETE)
+			ok = 204;
+		else if (rt->method == M_POST && (rt->flags & R_IDEM))
+			ok = 201;
+		else if (rt->method == M_POST && !rt->resp)
+			ok = 204;
+		char code[8];
+		snprintf(code, sizeof code, "%d", ok);
+		json_t *okr = rt->resp ? content(rt->resp, "application/json") : json_object();
+		json_object_set_new(okr, "description", json_string("success"));
+		json_object_set_new(resp, code, okr);
+		json_t *err = content("Problem", "application/problem+json");
+		json_object_set_new(err, "description", json_string("problem (RFC 9457)"));
+		json_object_set_new(resp, "default", err);
+		json_object_set_new(op, "responses", resp);
+		if (rt->flags & R_PUBLIC)
+			json_object_set_new(op, "security", json_array());
+		if (rt->perm >= 0)
+			json_object_set_new(op, "x-permission", json_string(perm_name(rt->perm)));
+		if (rt->flags & R_IDEM)
+			json_object_set_new(op, "x-idempotency-key", json_true());
+		json_object_set_new(item, lower[rt->method], op);
+	}
+	json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:o}", "openapi", "3.1.0", "info", "title",
+				"fuwu 售后服务管理系统 API", "version", "1", "description",
+				"Conventions: docs/api.md. Errors are application/problem+json.", "paths", paths);
+	json_t *comp = json_loads(schemas, 0, NULL);
+	json_t *components = json_pack("{s:o, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}}", "schemas", comp ? comp : json_object(),
+				       "securitySchemes", "bearer", "type", "http", "scheme", "bearer", "cookie", "type",
+				       "apiKey", "in", "cookie", "name", "fuwu_session");
+	json_object_set_new(doc, "components", components);
+	json_object_set_new(doc, "security", json_pack("[{s:[]}, {s:[]}]", "bearer", "cookie"));
+	return doc;
+}

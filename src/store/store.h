@@ -1,0 +1,114 @@
+/*
+ * store.h — the store layer: every query of every resource, with the data scope applied
+ * here (tenant, organisation subtree, a customer's own records), not only in handlers.
+ * Records travel as jansson objects shaped as the API shows them. Every write is one
+ * transaction with its audit-log row (and the order's timeline where it concerns an order).
+ */
+#ifndef FUWU_STORE_H
+#define FUWU_STORE_H
+
+#include <jansson.h>
+
+#include "http/http.h"
+#include "store/db.h"
+
+/* Who writes, and the request it comes from: audit and idempotency need both. */
+typedef struct actor {
+	const principal *who;
+	const char *req_id;
+	const char *idem_key;  /* NULL if none */
+	const char *idem_hash; /* hash of method, path and body */
+} actor;
+
+/* Extra detail of a failed write (e.g. the id holding a unique value). */
+typedef struct st_info {
+	int64_t existing_id;
+	int64_t current_version;
+	char field[48];
+	char detail[200];
+} st_info;
+
+/* --- audit (audit.c) --- */
+int audit_add(db_tx *tx, const actor *a, const char *action, const char *entity, int64_t id,
+	      json_t *before, json_t *after);
+int store_audit_list(db *d, const principal *who, const char *entity, int64_t entity_id, int64_t user_id,
+		     int limit, int64_t cursor, json_t **items, int64_t *next);
+
+/* --- idempotency (audit.c) --- */
+/* ST_OK + stored response if the key was used, ST_NOT_FOUND if not. */
+int idem_lookup(db *d, const principal *who, const char *key, char hash_out[65], int *status, char **body,
+		char **location);
+int idem_save(db_tx *tx, const actor *a, int status, json_t *body, const char *location);
+
+/* --- tenants and auth (auth_store.c) --- */
+typedef struct login_result {
+	principal who;
+	char *token;   /* caller frees */
+	int64_t expires_at;
+	int retry_after; /* seconds, when rate limited */
+} login_result;
+enum { LOGIN_OK, LOGIN_BAD, LOGIN_LIMITED, LOGIN_ERROR };
+int store_login(db *d, const char *tenant_code, const char *login, const char *password, const char *ip,
+		const char *req_id, login_result *out);
+int store_logout(db *d, const principal *who, const char *req_id);
+/* Resolve a session or API token; ST_OK fills who. */
+int store_auth_token(db *d, const char *token, principal *who);
+json_t *principal_json(const principal *who);
+
+int store_tokens_list(db *d, const principal *who, json_t **items);
+int store_token_create(db *d, const actor *a, int64_t user_id, const char *name, json_t **out, st_info *info);
+int store_token_revoke(db *d, const actor *a, int64_t id);
+
+/* Bootstrap: the tenant, its root organisation and its admin, if missing. *created is set
+ * when the admin was created now (so the caller prints the generated password once). */
+int store_bootstrap(db *d, const char *tenant_code, const char *tenant_name, const char *admin_password,
+		    char *generated, size_t genlen, bool *created);
+int64_t store_tenant_id(db *d, const char *code);
+/* CLI helpers. */
+int store_user_add_cli(db *d, int64_t tenant_id, const char *login, const char *name, const char *password,
+		       const char *roles_csv, int64_t org_id, char *err, size_t errlen);
+int store_user_passwd_cli(db *d, int64_t tenant_id, const char *login, const char *password);
+char *password_hash(const char *password); /* caller frees; NULL on failure */
+
+/* --- organisations (orgs.c) --- */
+int store_orgs_list(db *d, const principal *who, const char *type, int64_t parent_id, const char *q, json_t **items);
+int store_org_get(db *d, const principal *who, int64_t id, json_t **out);
+int store_org_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+int store_org_update(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
+int store_org_delete(db *d, const actor *a, int64_t id, st_info *info);
+/* Is org `id` inside the caller's subtree? (used by other stores) */
+int org_in_scope(db_tx *tx, const principal *who, int64_t id, char *path_out, size_t pathlen);
+
+/* --- users (users.c) --- */
+int store_users_list(db *d, const principal *who, const char *q, int64_t org_id, const char *role,
+		     const char *status, int limit, int64_t cursor, json_t **items, int64_t *next);
+int store_user_get(db *d, const principal *who, int64_t id, json_t **out);
+int store_user_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+int store_user_update(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
+int store_user_disable(db *d, const actor *a, int64_t id);
+int store_user_set_password(db *d, const actor *a, int64_t id, const char *old_password, const char *password,
+			    st_info *info);
+
+/* --- work orders (work_orders.c) --- */
+typedef struct wo_filter {
+	const char *status; /* comma list */
+	const char *q;
+	const char *type;
+	const char *priority;
+	int64_t created_from, created_to; /* 0 = open */
+	int64_t customer_id;
+} wo_filter;
+int store_wo_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+int store_wo_get(db *d, const principal *who, int64_t id, json_t **out);
+int store_wo_update(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
+int store_wo_list(db *d, const principal *who, const wo_filter *f, int limit, int64_t cursor, json_t **items,
+		  int64_t *next);
+int store_wo_timeline(db *d, const principal *who, int64_t id, json_t **items);
+
+/* Shared helpers (store_util.c) */
+json_t *row_json(const db_res *r, int row);        /* column name → typed value */
+void json_set_time(json_t *o, const char *key, int64_t ms);
+/* Escape a user string for LIKE … ESCAPE '\'; caller frees. */
+char *like_escape(const char *s, bool prefix_only);
+
+#endif

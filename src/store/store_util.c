@@ -1,0 +1,72 @@
+/*
+ * store_util.c — turning result rows into the JSON the API shows.
+ * Column naming convention: "*_at" columns are epoch-ms times shown as ISO 8601 UTC;
+ * "lat"/"lon" are numbers; "*_json" columns hold JSON text shown as the value.
+ */
+#include "store/store.h"
+
+#include <string.h>
+
+void json_set_time(json_t *o, const char *key, int64_t ms)
+{
+	if (ms <= 0) {
+		json_object_set_new(o, key, json_null());
+		return;
+	}
+	char iso[32];
+	iso_from_ms(ms, iso);
+	json_object_set_new(o, key, json_string(iso));
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+json_t *row_json(const db_res *r, int row)
+{
+	json_t *o = json_object();
+	for (int c = 0; c < db_cols(r); c++) {
+		const char *name = db_colname(r, c);
+		if (name[0] == '_')
+			continue; /* internal columns */
+		if (db_isnull(r, row, c)) {
+			json_object_set_new(o, name, json_null());
+		} else if (ends_with(name, "_at")) {
+			json_set_time(o, name, db_int(r, row, c));
+		} else if (!strcmp(name, "lat") || !strcmp(name, "lon")) {
+			json_object_set_new(o, name, json_real(db_real(r, row, c)));
+		} else if (ends_with(name, "_json")) {
+			char key[64];
+			size_t n = strlen(name) - 5;
+			if (n >= sizeof key)
+				n = sizeof key - 1;
+			memcpy(key, name, n);
+			key[n] = '\0';
+			json_t *v = json_loads(db_text(r, row, c), 0, NULL);
+			json_object_set_new(o, key, v ? v : json_null());
+		} else if (!strcmp(name, "id") || ends_with(name, "_id") || ends_with(name, "_by") || !strcmp(name, "version") ||
+			   ends_with(name, "_months") || ends_with(name, "_count")) {
+			json_object_set_new(o, name, json_integer(db_int(r, row, c)));
+		} else {
+			json_object_set_new(o, name, json_string(db_text(r, row, c)));
+		}
+	}
+	return o;
+}
+
+char *like_escape(const char *s, bool prefix_only)
+{
+	buf b;
+	buf_init(&b, 0);
+	if (!prefix_only)
+		buf_puts(&b, "%");
+	for (; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			buf_append(&b, "\\", 1);
+		buf_append(&b, s, 1);
+	}
+	buf_puts(&b, "%");
+	return buf_steal(&b);
+}

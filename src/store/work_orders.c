@@ -1,0 +1,420 @@
+/*
+ * work_orders.c — work orders (DOMAIN §3), the slice the foundation proves end to end:
+ * create (the customer found by phone or created), read, update with optimistic locking,
+ * list with filters and cursor paging, and the timeline.
+ *
+ * Numbers are WO + the date in the tenant's zone + a 5-digit counter per tenant and day,
+ * taken from the counters table inside the creating transaction: a rolled-back create
+ * rolls its number back too, so numbers have no gaps however many requests race.
+ */
+#include "store/store.h"
+#include "domain/perm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define WO_COLS "w.id, w.number, w.status, w.type, w.priority, w.channel, w.customer_id, w.customer_name AS _cname, " \
+		"w.customer_phone AS _cphone, w.asset_id, w.address, w.fault_description, w.org_id, w.assignee_id, " \
+		"w.created_by, w.created_at, w.updated_at, w.version"
+
+static json_t *wo_json(const db_res *r, int row)
+{
+	json_t *o = row_json(r, row);
+	json_t *cust = json_object();
+	json_object_set(cust, "id", json_object_get(o, "customer_id"));
+	json_object_set_new(cust, "name", json_string(db_text(r, row, 7)));
+	const char *ph = db_text(r, row, 8);
+	json_object_set_new(cust, "phone", ph ? json_string(ph) : json_null());
+	json_object_set_new(o, "customer", cust);
+	return o;
+}
+
+/* The scope condition for a work order aliased w: tenant, subtree, a customer's own. */
+static void scope_sql(buf *sql, dbv *p, int *n, const principal *who)
+{
+	buf_puts(sql, " w.tenant_id = ?");
+	p[(*n)++] = VI(who->tenant_id);
+	if (who->customer_id || (who->roles & (1u << ROLE_CUSTOMER))) {
+		buf_puts(sql, " AND w.customer_id = ?");
+		p[(*n)++] = VI(who->customer_id);
+	} else if (who->org_id != who->root_org_id) {
+		buf_puts(sql, " AND w.org_id IN (SELECT id FROM organizations WHERE tenant_id = ? AND path LIKE ? || '%')");
+		p[(*n)++] = VI(who->tenant_id);
+		p[(*n)++] = VT(who->org_path);
+	}
+}
+
+static int wo_load(db_tx *tx, const principal *who, int64_t id, json_t **out)
+{
+	buf sql;
+	buf_init(&sql, 0);
+	dbv p[6];
+	int n = 0;
+	buf_puts(&sql, "SELECT " WO_COLS " FROM work_orders w WHERE w.id = ? AND");
+	p[n++] = VI(id);
+	scope_sql(&sql, p, &n, who);
+	db_res *r;
+	int e = db_query(tx, sql.data, p, n, &r);
+	buf_free(&sql);
+	if (e != DB_OK)
+		return ST_DB;
+	int rc = ST_NOT_FOUND;
+	if (db_rows(r)) {
+		*out = wo_json(r, 0);
+		rc = ST_OK;
+	}
+	db_res_free(r);
+	return rc;
+}
+
+static int event_add(db_tx *tx, const actor *a, int64_t order_id, const char *event, json_t *data)
+{
+	char *s = data ? json_dumps(data, JSON_COMPACT) : NULL;
+	dbv p[] = {VI(a->who->tenant_id), VI(order_id), VI(now_ms()), a->who->user_id ? VI(a->who->user_id) : VN,
+		   VT(event), VT(s)};
+	int rc = db_exec(tx, "INSERT INTO wo_events(tenant_id, order_id, at, actor_id, event, data) VALUES (?, ?, ?, ?, ?, ?)",
+			 p, 6);
+	free(s);
+	return rc == DB_OK ? ST_OK : ST_DB;
+}
+
+struct wo_ctx {
+	const principal *who;
+	const actor *a;
+	int64_t id, if_match, cursor, next;
+	int limit;
+	const wo_filter *f;
+	json_t *in, *out;
+	st_info *info;
+};
+
+static int invalid(struct wo_ctx *c, const char *field, const char *detail)
+{
+	snprintf(c->info->field, sizeof c->info->field, "%s", field);
+	snprintf(c->info->detail, sizeof c->info->detail, "%s", detail);
+	return ST_INVALID;
+}
+
+/* Find the customer by phone, or create them; sets *cid. */
+static int customer_for(db_tx *tx, const actor *a, const char *name, const char *phone, int64_t *cid)
+{
+	const principal *who = a->who;
+	dbv p[] = {VI(who->tenant_id), VT(phone)};
+	int rc = db_query_int(tx, "SELECT customer_id FROM customer_phones WHERE tenant_id = ? AND phone = ?", p, 2, cid);
+	if (rc != ST_NOT_FOUND)
+		return rc;
+	int64_t now = now_ms();
+	dbv pc[] = {VI(who->tenant_id), VI(who->org_id), VT(name), VI(now), VI(now)};
+	if (db_query_int(tx,
+			 "INSERT INTO customers(tenant_id, org_id, name, source, created_at, updated_at) "
+			 "VALUES (?, ?, ?, 'work_order', ?, ?) RETURNING id",
+			 pc, 5, cid) != ST_OK)
+		return ST_DB;
+	dbv pp[] = {VI(who->tenant_id), VI(*cid), VT(phone)};
+	if (db_exec(tx, "INSERT INTO customer_phones(tenant_id, customer_id, phone) VALUES (?, ?, ?)", pp, 3) != DB_OK)
+		return ST_DB;
+	json_t *after = json_pack("{s:s, s:s}", "name", name, "phone", phone);
+	rc = audit_add(tx, a, "create", "customer", *cid, NULL, after);
+	json_decref(after);
+	return rc;
+}
+
+static int create_fn(db_tx *tx, void *arg)
+{
+	struct wo_ctx *c = arg;
+	const principal *who = c->a->who;
+	json_t *in = c->in;
+	int64_t cid = json_integer_value(json_object_get(in, "customer_id"));
+	const char *cname = NULL, *cphone = NULL;
+	db_res *r = NULL;
+	int rc;
+	if (who->roles & (1u << ROLE_CUSTOMER)) {
+		if (cid && cid != who->customer_id)
+			return invalid(c, "customer_id", "customer not found");
+		cid = who->customer_id;
+	}
+	if (cid) {
+		dbv p[] = {VI(cid), VI(who->tenant_id)};
+		if (db_query(tx,
+			     "SELECT c.name, (SELECT min(phone) FROM customer_phones WHERE tenant_id = c.tenant_id AND "
+			     "customer_id = c.id) FROM customers c WHERE c.id = ? AND c.tenant_id = ?",
+			     p, 2, &r) != DB_OK)
+			return ST_DB;
+		if (!db_rows(r)) {
+			db_res_free(r);
+			return invalid(c, "customer_id", "customer not found");
+		}
+		cname = db_text(r, 0, 0);
+		cphone = db_text(r, 0, 1);
+	} else {
+		json_t *cust = json_object_get(in, "customer");
+		cname = jstr(cust, "name");
+		cphone = jstr(cust, "phone");
+		if ((rc = customer_for(tx, c->a, cname, cphone, &cid)) != ST_OK)
+			return rc;
+	}
+	int64_t org = json_integer_value(json_object_get(in, "org_id"));
+	if (org) {
+		rc = org_in_scope(tx, who, org, NULL, 0);
+		if (rc != ST_OK) {
+			db_res_free(r);
+			return rc == ST_NOT_FOUND ? invalid(c, "org_id", "organisation not found") : rc;
+		}
+	} else {
+		org = who->org_id;
+	}
+	int64_t now = now_ms();
+	char day[9], counter[24], number[32];
+	ymd_compact(now, who->tz_offset_min, day);
+	snprintf(counter, sizeof counter, "wo:%s", day);
+	int64_t seq;
+	dbv pc[] = {VI(who->tenant_id), VT(counter)};
+	if (db_query_int(tx,
+			 "INSERT INTO counters(tenant_id, name, value) VALUES (?, ?, 1) "
+			 "ON CONFLICT (tenant_id, name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+			 pc, 2, &seq) != ST_OK) {
+		db_res_free(r);
+		return ST_DB;
+	}
+	snprintf(number, sizeof number, "WO%s-%05lld", day, (long long)seq);
+	dbv p[] = {VI(who->tenant_id),
+		   VI(org),
+		   VT(number),
+		   VT(jstr(in, "type")),
+		   VT(jstr(in, "priority") ? jstr(in, "priority") : "P3"),
+		   VT(jstr(in, "channel") ? jstr(in, "channel") : "api"),
+		   VI(cid),
+		   VT(cname),
+		   VT(cphone),
+		   VT(jstr(in, "address")),
+		   VT(jstr(in, "fault_description")),
+		   who->user_id ? VI(who->user_id) : VN,
+		   VI(now),
+		   VI(now)};
+	int64_t id;
+	rc = db_query_int(tx,
+			  "INSERT INTO work_orders(tenant_id, org_id, number, type, priority, channel, status, customer_id, "
+			  "customer_name, customer_phone, address, fault_description, created_by, created_at, updated_at) "
+			  "VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			  p, 14, &id);
+	db_res_free(r);
+	if (rc != ST_OK)
+		return ST_DB;
+	c->id = id;
+	if ((rc = wo_load(tx, who, id, &c->out)) != ST_OK)
+		return rc;
+	json_t *data = json_pack("{s:s, s:s}", "number", number, "channel", jstr(c->out, "channel"));
+	rc = event_add(tx, c->a, id, "create", data);
+	json_decref(data);
+	if (rc == ST_OK)
+		rc = audit_add(tx, c->a, "create", "work_order", id, NULL, c->out);
+	if (rc == ST_OK) {
+		char loc[64];
+		snprintf(loc, sizeof loc, "/api/v1/work-orders/%lld", (long long)id);
+		rc = idem_save(tx, c->a, 201, c->out, loc);
+	}
+	return rc;
+}
+
+int store_wo_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info)
+{
+	struct wo_ctx c = {.a = a, .in = in, .info = info};
+	int rc = db_write(d, create_fn, &c);
+	if (rc != ST_OK) {
+		json_decref(c.out);
+		c.out = NULL;
+	}
+	*out = c.out;
+	return rc;
+}
+
+static int get_fn(db_tx *tx, void *arg)
+{
+	struct wo_ctx *c = arg;
+	return wo_load(tx, c->who, c->id, &c->out);
+}
+
+int store_wo_get(db *d, const principal *who, int64_t id, json_t **out)
+{
+	struct wo_ctx c = {.who = who, .id = id};
+	int rc = db_read(d, get_fn, &c);
+	*out = c.out;
+	return rc;
+}
+
+static int update_fn(db_tx *tx, void *arg)
+{
+	struct wo_ctx *c = arg;
+	const principal *who = c->a->who;
+	json_t *before = NULL;
+	int rc = wo_load(tx, who, c->id, &before);
+	if (rc != ST_OK)
+		return rc;
+	int64_t version = json_integer_value(json_object_get(before, "version"));
+	if (c->if_match && c->if_match != version) {
+		c->info->current_version = version;
+		json_decref(before);
+		return ST_STALE;
+	}
+	json_t *m = json_deep_copy(before);
+	json_t *changed = json_object();
+	const char *key;
+	json_t *v;
+	json_object_foreach(c->in, key, v) {
+		if (!json_equal(json_object_get(before, key), v))
+			json_object_set(changed, key, v);
+		json_object_set(m, key, v);
+	}
+	dbv p[] = {VT(jstr(m, "type")),    VT(jstr(m, "priority")), VT(jstr(m, "address")),
+		   VT(jstr(m, "fault_description")), VI(now_ms()), VI(c->id), VI(version)};
+	int e = db_exec(tx,
+			"UPDATE work_orders SET type = ?, priority = ?, address = ?, fault_description = ?, updated_at = ?, "
+			"version = version + 1 WHERE id = ? AND version = ?",
+			p, 7);
+	rc = e != DB_OK ? ST_DB : db_changes(tx) == 0 ? ST_STALE : ST_OK;
+	if (rc == ST_OK)
+		rc = wo_load(tx, who, c->id, &c->out);
+	if (rc == ST_OK)
+		rc = event_add(tx, c->a, c->id, "update", changed);
+	if (rc == ST_OK)
+		rc = audit_add(tx, c->a, "update", "work_order", c->id, before, c->out);
+	json_decref(before);
+	json_decref(m);
+	json_decref(changed);
+	return rc;
+}
+
+int store_wo_update(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info)
+{
+	struct wo_ctx c = {.a = a, .id = id, .if_match = if_match, .in = in, .info = info};
+	int rc = db_write(d, update_fn, &c);
+	if (rc != ST_OK) {
+		json_decref(c.out);
+		c.out = NULL;
+	}
+	*out = c.out;
+	return rc;
+}
+
+static int list_fn(db_tx *tx, void *arg)
+{
+	struct wo_ctx *c = arg;
+	const wo_filter *f = c->f;
+	buf sql;
+	buf_init(&sql, 0);
+	dbv p[40];
+	int n = 0;
+	char *like = NULL;
+	char *statuses = NULL;
+	buf_puts(&sql, "SELECT " WO_COLS " FROM work_orders w WHERE");
+	scope_sql(&sql, p, &n, c->who);
+	if (f->status) {
+		statuses = xstrdup(f->status);
+		buf_puts(&sql, " AND w.status IN (");
+		int k = 0;
+		for (char *s = statuses, *comma; s && *s && n < 30; s = comma ? comma + 1 : NULL) {
+			comma = strchr(s, ',');
+			if (comma)
+				*comma = '\0';
+			buf_printf(&sql, "%s?", k++ ? ", " : "");
+			p[n++] = VT(s);
+		}
+		buf_puts(&sql, ")");
+	}
+	if (f->type) {
+		buf_puts(&sql, " AND w.type = ?");
+		p[n++] = VT(f->type);
+	}
+	if (f->priority) {
+		buf_puts(&sql, " AND w.priority = ?");
+		p[n++] = VT(f->priority);
+	}
+	if (f->customer_id) {
+		buf_puts(&sql, " AND w.customer_id = ?");
+		p[n++] = VI(f->customer_id);
+	}
+	if (f->created_from) {
+		buf_puts(&sql, " AND w.created_at >= ?");
+		p[n++] = VI(f->created_from);
+	}
+	if (f->created_to) {
+		buf_puts(&sql, " AND w.created_at < ?");
+		p[n++] = VI(f->created_to);
+	}
+	if (f->q) {
+		like = like_escape(f->q, false);
+		buf_puts(&sql, " AND (w.fault_description LIKE ? ESCAPE '\\' OR w.customer_name LIKE ? ESCAPE '\\' OR "
+			       "w.number LIKE ? ESCAPE '\\' OR w.address LIKE ? ESCAPE '\\' OR w.customer_phone LIKE ? ESCAPE '\\')");
+		for (int i = 0; i < 5; i++)
+			p[n++] = VT(like);
+	}
+	if (c->cursor) {
+		buf_puts(&sql, " AND w.id < ?");
+		p[n++] = VI(c->cursor);
+	}
+	buf_printf(&sql, " ORDER BY w.id DESC LIMIT %d", c->limit + 1);
+	db_res *r;
+	int e = db_query(tx, sql.data, p, n, &r);
+	buf_free(&sql);
+	free(like);
+	free(statuses);
+	if (e != DB_OK)
+		return ST_DB;
+	c->out = json_array();
+	int rows = db_rows(r);
+	for (int i = 0; i < rows && i < c->limit; i++)
+		json_array_append_new(c->out, wo_json(r, i));
+	c->next = rows > c->limit ? db_int(r, c->limit - 1, 0) : 0;
+	db_res_free(r);
+	return ST_OK;
+}
+
+int store_wo_list(db *d, const principal *who, const wo_filter *f, int limit, int64_t cursor, json_t **items,
+		  int64_t *next)
+{
+	struct wo_ctx c = {.who = who, .f = f, .limit = limit, .cursor = cursor};
+	int rc = db_read(d, list_fn, &c);
+	*items = c.out;
+	*next = c.next;
+	return rc;
+}
+
+static int timeline_fn(db_tx *tx, void *arg)
+{
+	struct wo_ctx *c = arg;
+	json_t *order = NULL;
+	int rc = wo_load(tx, c->who, c->id, &order);
+	json_decref(order);
+	if (rc != ST_OK)
+		return rc;
+	dbv p[] = {VI(c->who->tenant_id), VI(c->id)};
+	db_res *r;
+	if (db_query(tx,
+		     "SELECT e.at, e.actor_id, u.name, e.event, e.data FROM wo_events e LEFT JOIN users u ON u.id = e.actor_id "
+		     "WHERE e.tenant_id = ? AND e.order_id = ? ORDER BY e.id",
+		     p, 2, &r) != DB_OK)
+		return ST_DB;
+	c->out = json_array();
+	for (int i = 0; i < db_rows(r); i++) {
+		json_t *e = json_object();
+		json_set_time(e, "at", db_int(r, i, 0));
+		json_object_set_new(e, "actor",
+				    db_isnull(r, i, 1) ? json_null()
+						       : json_pack("{s:I, s:s?}", "id", (json_int_t)db_int(r, i, 1), "name",
+								   db_text(r, i, 2)));
+		json_object_set_new(e, "event", json_string(db_text(r, i, 3)));
+		json_t *data = db_text(r, i, 4) ? json_loads(db_text(r, i, 4), 0, NULL) : NULL;
+		json_object_set_new(e, "data", data ? data : json_object());
+		json_array_append_new(c->out, e);
+	}
+	db_res_free(r);
+	return ST_OK;
+}
+
+int store_wo_timeline(db *d, const principal *who, int64_t id, json_t **items)
+{
+	struct wo_ctx c = {.who = who, .id = id};
+	int rc = db_read(d, timeline_fn, &c);
+	*items = c.out;
+	return rc;
+}
