@@ -23,8 +23,10 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 WEB_DIST := web/dist
 
-.PHONY: all web run test test-unit bench bench-routing deps-run deps-test lint clean
+.PHONY: all test-bins web run test test-unit bench bench-routing deps-run deps-test lint clean
 all: $(BUILD)/fuwu
+
+test-bins: $(UNIT_BIN)
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)

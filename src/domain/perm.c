@@ -106,6 +106,8 @@ bool roles_parse_csv(const char *csv, uint32_t *out)
 		if (id < 0)
 			return false;
 		r |= 1u << id;
+		if (comma && !comma[1])
+			return false; /* a trailing comma */
 		p += n + (comma ? 1 : 0);
 	}
 	*out = r;
