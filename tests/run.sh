@@ -43,6 +43,20 @@ if ! make -s all test-bins >/dev/null; then
 	exit 1
 fi
 
+step "PostgreSQL 15"
+pg_dir="$tmp/pg"
+mkdir -p "$pg_dir"
+chown postgres "$pg_dir"
+pg_port=$((55000 + RANDOM % 5000))
+if runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$pg_dir/data" -A trust -U fuwu >"$tmp/initdb.log" 2>&1 &&
+	runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$pg_dir/data" -w \
+		-o "-k $pg_dir -p $pg_port -c listen_addresses=127.0.0.1 -c fsync=on" -l "$pg_dir/log" start >/dev/null; then
+	export FUWU_TEST_PG="postgres://fuwu@127.0.0.1:$pg_port"
+else
+	cat "$tmp/initdb.log" "$pg_dir/log" 2>/dev/null | tail -20
+	count "postgres start" 0 1
+fi
+
 # --- unit tests (cmocka) --------------------------------------------------------------
 run_unit() { # label dir
 	local p=0 f=0
@@ -63,12 +77,13 @@ run_unit() { # label dir
 }
 step "unit tests"
 run_unit "unit" build
+if make -s lint; then count "lint (banned calls)" 1 0; else count "lint (banned calls)" 0 1; fi
 
 # --- API suite ------------------------------------------------------------------------
-run_api() { # label bin engine
+run_api() { # label bin engine [dir]
 	local out
 	out=$(FUWU_BIN="$2" FUWU_TEST_ENGINE="$3" FUWU_TEST_PG="${FUWU_TEST_PG:-}" \
-		node --test --test-concurrency=2 --test-reporter=tap tests/api/ 2>&1)
+		node --test --test-concurrency=2 --test-reporter=tap "${4:-tests/api/}" 2>&1)
 	local p f
 	p=$(printf '%s\n' "$out" | sed -n 's/^# pass \([0-9]*\)/\1/p' | tail -1)
 	f=$(printf '%s\n' "$out" | sed -n 's/^# fail \([0-9]*\)/\1/p' | tail -1)
@@ -81,16 +96,10 @@ run_api() { # label bin engine
 }
 step "API on SQLite"
 run_api "api (sqlite)" "$root/build/fuwu" sqlite
+step "CLI"
+run_api "cli" "$root/build/fuwu" sqlite tests/cli/
 
-step "PostgreSQL 15"
-pg_dir="$tmp/pg"
-mkdir -p "$pg_dir"
-chown postgres "$pg_dir"
-pg_port=$((55000 + RANDOM % 5000))
-if runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$pg_dir/data" -A trust -U fuwu >"$tmp/initdb.log" 2>&1 &&
-	runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$pg_dir/data" -w \
-		-o "-k $pg_dir -p $pg_port -c listen_addresses=127.0.0.1 -c fsync=on" -l "$pg_dir/log" start >/dev/null; then
-	export FUWU_TEST_PG="postgres://fuwu@127.0.0.1:$pg_port"
+if [ -n "${FUWU_TEST_PG:-}" ]; then
 	step "API on PostgreSQL"
 	run_api "api (postgres)" "$root/build/fuwu" postgres
 
@@ -103,9 +112,6 @@ if runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$pg_dir/data" -A
 	else
 		count "schema equality" 0 1
 	fi
-else
-	cat "$tmp/initdb.log" "$pg_dir/log" 2>/dev/null | tail -20
-	count "postgres start" 0 1
 fi
 
 # --- sanitizers ----------------------------------------------------------------------

@@ -37,20 +37,20 @@ bool phone_normalize(const char *in, char out[20])
 	if (len > 12)
 		return false;
 	if (len == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9') {
-		snprintf(out, 20, "+86%s", s);
+		snprintf(out, 20, "+86%.12s", s);
 		return true;
 	}
 	if ((len == 10) && (!strncmp(s, "400", 3) || !strncmp(s, "800", 3))) {
-		snprintf(out, 20, "+86%s", s);
+		snprintf(out, 20, "+86%.12s", s);
 		return true;
 	}
 	/* Landline: 0 + area code (2–3 digits) + 7–8 digits; after +86 the 0 is dropped. */
 	if (s[0] == '0' && len >= 10 && len <= 12 && s[1] != '0') {
-		snprintf(out, 20, "+86%s", s + 1);
+		snprintf(out, 20, "+86%.12s", s + 1);
 		return true;
 	}
 	if (plus && s[0] >= '1' && s[0] <= '9' && s[0] != '1' && len >= 9 && len <= 11) {
-		snprintf(out, 20, "+86%s", s);
+		snprintf(out, 20, "+86%.12s", s);
 		return true;
 	}
 	return false;

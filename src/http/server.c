@@ -64,7 +64,7 @@ void reply_text(req *r, int status, const char *ctype, const char *text, size_t 
 
 static void reply_json_ctype(req *r, int status, json_t *body, const char *ctype)
 {
-	char *s = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+	char *s = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	if (!s)
 		s = xstrdup("{}");
@@ -415,7 +415,7 @@ static void access_log(req *r, int64_t ns)
 		json_object_set_new(o, "tenant_id", json_integer(r->who.tenant_id));
 	}
 	json_object_set_new(o, "ip", json_string(r->ip));
-	char *s = json_dumps(o, JSON_COMPACT);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(4));
 	log_line(s);
 	free(s);
 	json_decref(o);
