@@ -102,6 +102,8 @@ run_api "cli" "$root/build/fuwu" sqlite tests/cli/
 if [ -n "${FUWU_TEST_PG:-}" ]; then
 	step "API on PostgreSQL"
 	run_api "api (postgres)" "$root/build/fuwu" postgres
+	step "two nodes on one PostgreSQL"
+	run_api "multi-node (postgres)" "$root/build/fuwu" postgres tests/multinode/
 
 	step "schema: SQLite and PostgreSQL"
 	psql -q "$FUWU_TEST_PG/postgres" -c "CREATE DATABASE schema_check" >/dev/null
