@@ -472,6 +472,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			r->too_big = true;
 		__atomic_add_fetch(&inflight, 1, __ATOMIC_SEQ_CST);
 		*con_cls = r;
+		if (!r->too_big)
+			return MHD_YES;
+		/* Declared too big: answer now rather than read the body (MHD closes the connection). */
+		reply_problem(r, 413, "payload_too_large", "the body is larger than 1 MiB");
+		return MHD_queue_response(conn, (unsigned)r->status, r->response);
+	}
+	if (r->replied) {
+		*upload_size = 0; /* already answered (413): discard the rest */
 		return MHD_YES;
 	}
 	if (*upload_size) {
