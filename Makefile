@@ -16,7 +16,8 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -I$(BUILD)/gen $(PK
 LIBS       := $(PKG_LIBS) -lpthread -lm
 
 SRC      := $(shell find src -name '*.c' | sort)
-LIB_SRC  := $(filter-out src/main.c,$(SRC))
+EXCLUDE  ?=
+LIB_SRC  := $(filter-out src/main.c $(EXCLUDE),$(SRC))
 LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 MIGR     := $(sort $(wildcard src/store/migrations/*.sql))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

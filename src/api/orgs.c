@@ -68,19 +68,23 @@ static bool check_org_body(req *r, bool partial)
 
 void h_orgs_list(req *r)
 {
-	int64_t parent = 0;
+	int limit;
+	int64_t cursor, next, parent = 0;
+	if (!req_paging_default(r, 500, &limit, &cursor))
+		return;
 	const char *p = req_query(r, "parent_id");
 	if (p && !parse_i64(p, 1, INT64_MAX, &parent)) {
 		reply_problem(r, 400, "validation_failed", "parent_id must be an id");
 		return;
 	}
 	json_t *items;
-	int rc = store_orgs_list(r->db, &r->who, req_query(r, "type"), parent, req_query(r, "q"), &items);
+	int rc = store_orgs_list(r->db, &r->who, req_query(r, "type"), parent, req_query(r, "q"), limit, cursor, &items,
+				 &next);
 	if (rc != ST_OK) {
 		reply_status(r, rc, "organisations");
 		return;
 	}
-	reply_json(r, 200, page_json(items, 0));
+	reply_json(r, 200, page_json(items, next));
 }
 
 void h_orgs_get(req *r)

@@ -102,13 +102,17 @@ static const struct field token_fields[] = {
 
 void h_tokens_list(req *r)
 {
+	int limit;
+	int64_t cursor, next;
+	if (!req_paging(r, &limit, &cursor))
+		return;
 	json_t *items;
-	int rc = store_tokens_list(r->db, &r->who, &items);
+	int rc = store_tokens_list(r->db, &r->who, limit, cursor, &items, &next);
 	if (rc != ST_OK) {
 		reply_status(r, rc, "tokens");
 		return;
 	}
-	reply_json(r, 200, page_json(items, 0));
+	reply_json(r, 200, page_json(items, next));
 }
 
 void h_tokens_create(req *r)

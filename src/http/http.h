@@ -130,6 +130,7 @@ bool jhas(json_t *o, const char *k);
 
 /* Pagination: ?limit (1..500, default 50) and ?cursor (opaque). Answers 400 on bad input. */
 bool req_paging(req *r, int *limit, int64_t *cursor);
+bool req_paging_default(req *r, int default_limit, int *limit, int64_t *cursor);
 json_t *page_json(json_t *items, int64_t next_cursor);
 
 /* Authorisation check for an explicit permission; answers 403. */

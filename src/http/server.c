@@ -201,8 +201,13 @@ int64_t req_if_match(req *r)
 
 bool req_paging(req *r, int *limit, int64_t *cursor)
 {
+	return req_paging_default(r, 50, limit, cursor);
+}
+
+bool req_paging_default(req *r, int default_limit, int *limit, int64_t *cursor)
+{
 	const char *l = req_query(r, "limit"), *c = req_query(r, "cursor");
-	int64_t v = 50;
+	int64_t v = default_limit;
 	if (l && !parse_i64(l, 1, 500, &v)) {
 		reply_problem(r, 400, "validation_failed", "limit must be a whole number from 1 to 500");
 		return false;
@@ -472,17 +477,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			r->too_big = true;
 		__atomic_add_fetch(&inflight, 1, __ATOMIC_SEQ_CST);
 		*con_cls = r;
-		if (!r->too_big)
-			return MHD_YES;
-		/* Declared too big: answer now rather than read the body (MHD closes the connection). */
-		reply_problem(r, 413, "payload_too_large", "the body is larger than 1 MiB");
-		return MHD_queue_response(conn, (unsigned)r->status, r->response);
-	}
-	if (r->replied) {
-		*upload_size = 0; /* already answered (413): discard the rest */
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		/* Over the limit: keep reading and discarding, so the client gets to read the 413
+		 * (closing early makes most clients fail with a broken pipe instead). */
 		if (!r->too_big && !buf_append(&r->body, upload, *upload_size))
 			r->too_big = true;
 		*upload_size = 0;

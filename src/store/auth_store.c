@@ -258,15 +258,16 @@ static int auth_fn(db_tx *tx, void *arg)
 {
 	struct auth_ctx *c = arg;
 	dbv p[] = {VT(c->hash), VI(now_ms())};
+	int np = c->api ? 1 : 2;
 	db_res *r;
 	const char *sql = c->api
 		? "SELECT 0, '', " PRINCIPAL_COLS " FROM api_tokens s JOIN users u ON u.id = s.user_id "
 		  "JOIN organizations o ON o.id = u.org_id JOIN tenants t ON t.id = u.tenant_id "
-		  "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND ? > 0"
+		  "WHERE s.token_hash = ? AND s.revoked_at IS NULL"
 		: "SELECT s.id, s.csrf, " PRINCIPAL_COLS " FROM sessions s JOIN users u ON u.id = s.user_id "
 		  "JOIN organizations o ON o.id = u.org_id JOIN tenants t ON t.id = u.tenant_id "
 		  "WHERE s.token_hash = ? AND s.expires_at > ?";
-	if (db_query(tx, sql, p, 2, &r) != DB_OK)
+	if (db_query(tx, sql, p, np, &r) != DB_OK)
 		return ST_DB;
 	int rc = ST_NOT_FOUND;
 	if (db_rows(r) && principal_from(r, 0, 2, c->who)) {
@@ -296,7 +297,8 @@ int store_auth_token(db *d, const char *token, principal *who)
 struct tok_ctx {
 	const actor *a;
 	const principal *who;
-	int64_t user_id, id;
+	int64_t user_id, id, cursor, next;
+	int limit;
 	const char *name;
 	json_t *out;
 	st_info *info;
@@ -305,25 +307,31 @@ struct tok_ctx {
 static int tokens_list_fn(db_tx *tx, void *arg)
 {
 	struct tok_ctx *c = arg;
-	dbv p[] = {VI(c->who->tenant_id)};
+	dbv p[] = {VI(c->who->tenant_id), VI(c->cursor ? c->cursor : INT64_MAX)};
+	char *sql = xasprintf("SELECT k.id, k.name, k.user_id, u.login AS user_login, k.created_at, k.revoked_at "
+			      "FROM api_tokens k JOIN users u ON u.id = k.user_id WHERE k.tenant_id = ? AND k.id < ? "
+			      "ORDER BY k.id DESC LIMIT %d",
+			      c->limit + 1);
 	db_res *r;
-	if (db_query(tx,
-		     "SELECT k.id, k.name, k.user_id, u.login AS user_login, k.created_at, k.revoked_at FROM api_tokens k "
-		     "JOIN users u ON u.id = k.user_id WHERE k.tenant_id = ? ORDER BY k.id DESC",
-		     p, 1, &r) != DB_OK)
+	int e = db_query(tx, sql, p, 2, &r);
+	free(sql);
+	if (e != DB_OK)
 		return ST_DB;
 	c->out = json_array();
-	for (int i = 0; i < db_rows(r); i++)
+	int rows = db_rows(r);
+	for (int i = 0; i < rows && i < c->limit; i++)
 		json_array_append_new(c->out, row_json(r, i));
+	c->next = rows > c->limit ? db_int(r, c->limit - 1, 0) : 0;
 	db_res_free(r);
 	return ST_OK;
 }
 
-int store_tokens_list(db *d, const principal *who, json_t **items)
+int store_tokens_list(db *d, const principal *who, int limit, int64_t cursor, json_t **items, int64_t *next)
 {
-	struct tok_ctx c = {.who = who};
+	struct tok_ctx c = {.who = who, .limit = limit, .cursor = cursor};
 	int rc = db_read(d, tokens_list_fn, &c);
 	*items = c.out;
+	*next = c.next;
 	return rc;
 }
 

@@ -45,7 +45,8 @@ int org_in_scope(db_tx *tx, const principal *who, int64_t id, char *path_out, si
 struct org_ctx {
 	const principal *who;
 	const actor *a;
-	int64_t id, if_match, parent_id;
+	int64_t id, if_match, parent_id, cursor, next;
+	int limit;
 	const char *type, *q;
 	json_t *in, *out;
 	st_info *info;
@@ -72,7 +73,7 @@ static int list_fn(db_tx *tx, void *arg)
 	struct org_ctx *c = arg;
 	buf sql;
 	buf_init(&sql, 0);
-	dbv p[6];
+	dbv p[8];
 	int n = 0;
 	buf_puts(&sql, "SELECT " ORG_COLS " FROM organizations WHERE tenant_id = ? AND path LIKE ? || '%'");
 	p[n++] = VI(c->who->tenant_id);
@@ -92,7 +93,12 @@ static int list_fn(db_tx *tx, void *arg)
 		p[n++] = VT(like);
 		p[n++] = VT(like);
 	}
-	buf_puts(&sql, " ORDER BY path LIMIT 5000");
+	if (c->cursor) {
+		buf_puts(&sql, " AND id > ?");
+		p[n++] = VI(c->cursor);
+	}
+	/* Oldest first: a tree is built parents before children. */
+	buf_printf(&sql, " ORDER BY id LIMIT %d", c->limit + 1);
 	db_res *r;
 	int rc = db_query(tx, sql.data, p, n, &r);
 	buf_free(&sql);
@@ -100,17 +106,21 @@ static int list_fn(db_tx *tx, void *arg)
 	if (rc != DB_OK)
 		return ST_DB;
 	c->out = json_array();
-	for (int i = 0; i < db_rows(r); i++)
+	int rows = db_rows(r);
+	for (int i = 0; i < rows && i < c->limit; i++)
 		json_array_append_new(c->out, org_json(r, i));
+	c->next = rows > c->limit ? db_int(r, c->limit - 1, 0) : 0;
 	db_res_free(r);
 	return ST_OK;
 }
 
-int store_orgs_list(db *d, const principal *who, const char *type, int64_t parent_id, const char *q, json_t **items)
+int store_orgs_list(db *d, const principal *who, const char *type, int64_t parent_id, const char *q, int limit,
+		    int64_t cursor, json_t **items, int64_t *next)
 {
-	struct org_ctx c = {.who = who, .type = type, .parent_id = parent_id, .q = q};
+	struct org_ctx c = {.who = who, .type = type, .parent_id = parent_id, .q = q, .limit = limit, .cursor = cursor};
 	int rc = db_read(d, list_fn, &c);
 	*items = c.out;
+	*next = c.next;
 	return rc;
 }
 
@@ -159,6 +169,16 @@ static int create_fn(db_tx *tx, void *arg)
 	}
 	if (rc != ST_OK)
 		return rc;
+	if (jstr(in, "code")) {
+		/* Look first (a failed INSERT aborts a PostgreSQL transaction). */
+		dbv pc[] = {VI(who->tenant_id), VT(jstr(in, "code"))};
+		if (db_query_int(tx, "SELECT id FROM organizations WHERE tenant_id = ? AND code = ?", pc, 2,
+				 &c->info->existing_id) == ST_OK) {
+			snprintf(c->info->field, sizeof c->info->field, "code");
+			snprintf(c->info->detail, sizeof c->info->detail, "code '%s' is already used", jstr(in, "code"));
+			return ST_CONFLICT;
+		}
+	}
 	int64_t now = now_ms();
 	dbv p[] = {VI(who->tenant_id),
 		   VI(parent),
@@ -179,9 +199,6 @@ static int create_fn(db_tx *tx, void *arg)
 		      "lat, lon, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		      p, 13, &r);
 	if (rc == DB_UNIQUE) {
-		dbv pc[] = {VI(who->tenant_id), VT(jstr(in, "code"))};
-		db_query_int(tx, "SELECT id FROM organizations WHERE tenant_id = ? AND code = ?", pc, 2,
-			     &c->info->existing_id);
 		snprintf(c->info->field, sizeof c->info->field, "code");
 		snprintf(c->info->detail, sizeof c->info->detail, "code '%s' is already used", jstr(in, "code"));
 		return ST_CONFLICT;
@@ -271,6 +288,15 @@ static int update_fn(db_tx *tx, void *arg)
 			rc = ST_INVALID;
 		} else {
 			snprintf(new_path, sizeof new_path, "%.200s%lld/", parent_path, (long long)c->id);
+		}
+	}
+	if (rc == ST_OK && jstr(m, "code")) {
+		dbv pc[] = {VI(who->tenant_id), VT(jstr(m, "code")), VI(c->id)};
+		if (db_query_int(tx, "SELECT id FROM organizations WHERE tenant_id = ? AND code = ? AND id <> ?", pc, 3,
+				 &c->info->existing_id) == ST_OK) {
+			snprintf(c->info->field, sizeof c->info->field, "code");
+			snprintf(c->info->detail, sizeof c->info->detail, "code '%s' is already used", jstr(m, "code"));
+			rc = ST_CONFLICT;
 		}
 	}
 	if (rc == ST_OK) {

@@ -55,7 +55,7 @@ int store_logout(db *d, const principal *who, const char *req_id);
 int store_auth_token(db *d, const char *token, principal *who);
 json_t *principal_json(const principal *who);
 
-int store_tokens_list(db *d, const principal *who, json_t **items);
+int store_tokens_list(db *d, const principal *who, int limit, int64_t cursor, json_t **items, int64_t *next);
 int store_token_create(db *d, const actor *a, int64_t user_id, const char *name, json_t **out, st_info *info);
 int store_token_revoke(db *d, const actor *a, int64_t id);
 
@@ -71,7 +71,8 @@ int store_user_passwd_cli(db *d, int64_t tenant_id, const char *login, const cha
 char *password_hash(const char *password); /* caller frees; NULL on failure */
 
 /* --- organisations (orgs.c) --- */
-int store_orgs_list(db *d, const principal *who, const char *type, int64_t parent_id, const char *q, json_t **items);
+int store_orgs_list(db *d, const principal *who, const char *type, int64_t parent_id, const char *q, int limit,
+		    int64_t cursor, json_t **items, int64_t *next);
 int store_org_get(db *d, const principal *who, int64_t id, json_t **out);
 int store_org_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
 int store_org_update(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);

@@ -5,6 +5,7 @@
  */
 #include "store/store.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void json_set_time(json_t *o, const char *key, int64_t ms)
@@ -31,22 +32,20 @@ json_t *row_json(const db_res *r, int row)
 		const char *name = db_colname(r, c);
 		if (name[0] == '_')
 			continue; /* internal columns */
+		char key[64];
+		snprintf(key, sizeof key, "%s", name);
+		if (ends_with(key, "_json"))
+			key[strlen(key) - 5] = '\0';
 		if (db_isnull(r, row, c)) {
-			json_object_set_new(o, name, json_null());
-		} else if (ends_with(name, "_at")) {
+			json_object_set_new(o, key, json_null());
+		} else if (ends_with(name, "_at") || !strcmp(name, "at")) {
 			json_set_time(o, name, db_int(r, row, c));
 		} else if (!strcmp(name, "lat") || !strcmp(name, "lon")) {
 			json_object_set_new(o, name, json_real(db_real(r, row, c)));
 		} else if (ends_with(name, "_json")) {
-			char key[64];
-			size_t n = strlen(name) - 5;
-			if (n >= sizeof key)
-				n = sizeof key - 1;
-			memcpy(key, name, n);
-			key[n] = '\0';
 			json_t *v = json_loads(db_text(r, row, c), 0, NULL);
 			json_object_set_new(o, key, v ? v : json_null());
-		} else if (!strcmp(name, "id") || ends_with(name, "_id") || ends_with(name, "_by") || !strcmp(name, "version") ||
+		} else if (!strcmp(name, "id") || (ends_with(name, "_id") && strcmp(name, "request_id")) || ends_with(name, "_by") || !strcmp(name, "version") ||
 			   ends_with(name, "_months") || ends_with(name, "_count")) {
 			json_object_set_new(o, name, json_integer(db_int(r, row, c)));
 		} else {

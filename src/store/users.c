@@ -24,6 +24,12 @@ static json_t *user_json(const db_res *r, int row)
 			if (bits & (1u << i))
 				json_array_append_new(roles, json_string(role_name(i)));
 	json_object_set_new(o, "roles", roles);
+	json_t *perms = json_array();
+	uint64_t p = perm_for_roles(bits);
+	for (int i = 0; i < P_COUNT; i++)
+		if (perm_has(p, i))
+			json_array_append_new(perms, json_string(perm_name(i)));
+	json_object_set_new(o, "permissions", perms);
 	return o;
 }
 
@@ -165,6 +171,15 @@ static int create_fn(db_tx *tx, void *arg)
 	int rc = check_org(tx, c, org);
 	if (rc != ST_OK)
 		return rc;
+	/* Look first (a failed INSERT aborts a PostgreSQL transaction); the unique index still
+	 * decides when two requests race. */
+	dbv pl[] = {VI(who->tenant_id), VT(jstr(in, "login"))};
+	if (db_query_int(tx, "SELECT id FROM users WHERE tenant_id = ? AND login = ?", pl, 2, &c->info->existing_id) ==
+	    ST_OK) {
+		snprintf(c->info->field, sizeof c->info->field, "login");
+		snprintf(c->info->detail, sizeof c->info->detail, "login '%s' is already taken", jstr(in, "login"));
+		return ST_CONFLICT;
+	}
 	char *roles = roles_from_json(json_object_get(in, "roles"));
 	int64_t now = now_ms();
 	dbv p[] = {VI(who->tenant_id), VI(org), VT(jstr(in, "login")), VT(jstr(in, "name")), VT(jstr(in, "phone")),
@@ -176,8 +191,6 @@ static int create_fn(db_tx *tx, void *arg)
 			 p, 10, &r);
 	free(roles);
 	if (e == DB_UNIQUE) {
-		dbv pl[] = {VI(who->tenant_id), VT(jstr(in, "login"))};
-		db_query_int(tx, "SELECT id FROM users WHERE tenant_id = ? AND login = ?", pl, 2, &c->info->existing_id);
 		snprintf(c->info->field, sizeof c->info->field, "login");
 		snprintf(c->info->detail, sizeof c->info->detail, "login '%s' is already taken", jstr(in, "login"));
 		return ST_CONFLICT;

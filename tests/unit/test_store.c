@@ -179,7 +179,7 @@ static void run_suite(const char *url)
 
 	/* Organisations: B cannot see A's outlet; the other tenant sees only its own root. */
 	assert_int_equal(store_org_get(e->d, &e->outlet_b, e->org_a, &out), ST_NOT_FOUND);
-	assert_int_equal(store_orgs_list(e->d, &e->other_tenant, NULL, 0, NULL, &items), ST_OK);
+	assert_int_equal(store_orgs_list(e->d, &e->other_tenant, NULL, 0, NULL, 500, 0, &items, &next), ST_OK);
 	assert_int_equal(json_array_size(items), 1);
 	json_decref(items);
 	db_close(e->d);
