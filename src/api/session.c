@@ -10,6 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The caller's full user record (as GET /users/{id} shows it) with the tenant. */
+static json_t *session_user(req *r, const principal *who)
+{
+	json_t *u = NULL;
+	if (store_user_get(r->db, who, who->user_id, &u) != ST_OK || !u)
+		return principal_json(who);
+	json_object_set_new(u, "tenant_id", json_integer(who->tenant_id));
+	return u;
+}
+
 static const struct field login_fields[] = {
 	{"login", F_STR, true, 64, NULL, false},
 	{"password", F_STR, true, 128, NULL, false},
@@ -48,7 +58,7 @@ void h_session_create(req *r)
 	char exp[32];
 	iso_from_ms(res.expires_at, exp);
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o}", "token", res.token, "csrf_token", res.who.csrf, "csrf_header",
-			      "X-CSRF-Token", "expires_at", exp, "user", principal_json(&res.who));
+			      "X-CSRF-Token", "expires_at", exp, "user", session_user(r, &res.who));
 	reply_json(r, 200, o);
 	char *cookie = xasprintf("fuwu_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", res.token, 12 * 3600);
 	reply_header(r, "Set-Cookie", cookie);
@@ -59,7 +69,7 @@ void h_session_create(req *r)
 
 void h_session_get(req *r)
 {
-	json_t *o = json_pack("{s:o, s:s, s:s}", "user", principal_json(&r->who), "csrf_token", r->who.csrf,
+	json_t *o = json_pack("{s:o, s:s, s:s}", "user", session_user(r, &r->who), "csrf_token", r->who.csrf,
 			      "csrf_header", "X-CSRF-Token");
 	reply_json(r, 200, o);
 	reply_header(r, "Cache-Control", "no-store");

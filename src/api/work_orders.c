@@ -69,7 +69,11 @@ void h_wo_create(req *r)
 			verr_add(&v, f, json_string_value(json_object_get(e, "code")),
 				 json_string_value(json_object_get(e, "message")));
 		}
-		bool phone_ok = json_array_size(sub.errors) == 0;
+		bool phone_ok = true;
+		size_t k;
+		json_t *se;
+		json_array_foreach(sub.errors, k, se) if (!strcmp(json_string_value(json_object_get(se, "field")), "phone"))
+			phone_ok = false;
 		json_decref(sub.errors);
 		const char *phone = jstr(cust, "phone");
 		char norm[20];

@@ -64,7 +64,7 @@ void reply_text(req *r, int status, const char *ctype, const char *text, size_t 
 
 static void reply_json_ctype(req *r, int status, json_t *body, const char *ctype)
 {
-	char *s = json_dumps(body, JSON_COMPACT);
+	char *s = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
 	json_decref(body);
 	if (!s)
 		s = xstrdup("{}");
