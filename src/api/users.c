@@ -18,6 +18,7 @@ static const struct field user_fields[] = {
 	{"phone", F_STR, false, 32, NULL, true},
 	{"email", F_STR, false, 120, NULL, true},
 	{"status", F_STR, false, 16, statuses, false},
+	{"customer_id", F_INT, false, 0, NULL, true},
 	{0},
 };
 
@@ -68,6 +69,20 @@ static bool check_user_body(req *r, bool create)
 			}
 		}
 	}
+	/* A customer account is tied to its customer record: that is its whole data scope. */
+	bool is_customer = false;
+	if (json_is_array(roles)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(roles, i, x) if (json_is_string(x) && !strcmp(json_string_value(x), "customer"))
+			is_customer = true;
+		if (is_customer && json_array_size(roles) > 1)
+			verr_add(&v, "roles", "invalid", "a customer account has the role customer only");
+	}
+	if (create && is_customer && !json_is_integer(json_object_get(j, "customer_id")))
+		verr_add(&v, "customer_id", "required", "customer_id is required for a customer account");
+	if (create && !is_customer && json_is_integer(json_object_get(j, "customer_id")))
+		verr_add(&v, "customer_id", "invalid", "customer_id is only for customer accounts");
 	const char *phone = jstr(j, "phone");
 	if (phone && *phone) {
 		char norm[20];

@@ -180,15 +180,26 @@ static int create_fn(db_tx *tx, void *arg)
 		snprintf(c->info->detail, sizeof c->info->detail, "login '%s' is already taken", jstr(in, "login"));
 		return ST_CONFLICT;
 	}
+	int64_t cust = json_integer_value(json_object_get(in, "customer_id"));
+	if (cust) {
+		int64_t found;
+		dbv pc[] = {VI(cust), VI(who->tenant_id)};
+		if (db_query_int(tx, "SELECT id FROM customers WHERE id = ? AND tenant_id = ?", pc, 2, &found) != ST_OK) {
+			snprintf(c->info->field, sizeof c->info->field, "customer_id");
+			snprintf(c->info->detail, sizeof c->info->detail, "customer %lld not found", (long long)cust);
+			return ST_INVALID;
+		}
+	}
 	char *roles = roles_from_json(json_object_get(in, "roles"));
 	int64_t now = now_ms();
-	dbv p[] = {VI(who->tenant_id), VI(org), VT(jstr(in, "login")), VT(jstr(in, "name")), VT(jstr(in, "phone")),
-		   VT(jstr(in, "email")), VT(c->hash), VT(roles), VI(now), VI(now)};
+	dbv p[] = {VI(who->tenant_id), VI(org),    VT(jstr(in, "login")), VT(jstr(in, "name")),
+		   VT(jstr(in, "phone")), VT(jstr(in, "email")), VT(c->hash), VT(roles),
+		   cust ? VI(cust) : VN,  VI(now),  VI(now)};
 	db_res *r;
 	int e = db_query(tx,
-			 "INSERT INTO users(tenant_id, org_id, login, name, phone, email, password_hash, roles, created_at, "
-			 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			 p, 10, &r);
+			 "INSERT INTO users(tenant_id, org_id, login, name, phone, email, password_hash, roles, customer_id, "
+			 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			 p, 11, &r);
 	free(roles);
 	if (e == DB_UNIQUE) {
 		snprintf(c->info->field, sizeof c->info->field, "login");
@@ -252,6 +263,20 @@ static int update_fn(db_tx *tx, void *arg)
 		snprintf(c->info->field, sizeof c->info->field, "status");
 		snprintf(c->info->detail, sizeof c->info->detail, "you cannot disable your own account");
 		rc = ST_INVALID;
+	}
+	if (rc == ST_OK && json_object_get(in, "roles")) {
+		uint32_t bits = 0;
+		char *csv = roles_from_json(json_object_get(m, "roles"));
+		roles_parse_csv(csv, &bits);
+		free(csv);
+		bool cust = json_integer_value(json_object_get(m, "customer_id")) != 0;
+		if ((bits & (1u << ROLE_CUSTOMER)) != (cust ? (1u << ROLE_CUSTOMER) : 0u) ||
+		    (cust && bits != (1u << ROLE_CUSTOMER))) {
+			snprintf(c->info->field, sizeof c->info->field, "roles");
+			snprintf(c->info->detail, sizeof c->info->detail,
+				 "a customer account keeps the single role customer; staff cannot become customers");
+			rc = ST_INVALID;
+		}
 	}
 	if (rc == ST_OK) {
 		char *roles = roles_from_json(json_object_get(m, "roles"));
