@@ -21,7 +21,6 @@
 #endif
 
 #define DEFAULT_DB "sqlite:var/fuwu.db"
-extern int route_main(int argc, char **argv) __attribute__((weak));
 
 struct opt {
 	const char *name;   /* "--listen" */
@@ -380,7 +379,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "schema"))
 		return cmd_schema(argc, argv);
 	if (!strcmp(cmd, "route"))
-		return route_main ? route_main(argc - 1, argv + 1) : 2; /* TEMP weak until src/route lands */
+		return route_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("fuwu %s\n", FUWU_VERSION);
 		return 0;

@@ -47,5 +47,6 @@ void h_wo_get(req *r);
 void h_wo_create(req *r);
 void h_wo_update(req *r);
 void h_wo_timeline(req *r);
+void h_routing_solve(req *r);
 
 #endif

@@ -45,6 +45,7 @@ const struct route routes[] = {
 	{M_POST, "/api/v1/work-orders", h_wo_create, P_WO_CREATE, R_IDEM, "Create a work order", "work-orders", "WorkOrderCreate", "WorkOrder"},
 	{M_GET, "/api/v1/work-orders/{id}", h_wo_get, P_WO_READ, 0, "Get a work order", "work-orders", NULL, "WorkOrder"},
 	{M_PATCH, "/api/v1/work-orders/{id}", h_wo_update, P_WO_UPDATE, 0, "Change a work order (If-Match)", "work-orders", "WorkOrderPatch", "WorkOrder"},
+	{M_POST, "/api/v1/routing/solve", h_routing_solve, P_WO_UPDATE, 0, "Plan routes: VROOM-style problem in, solution out (?time_limit=2&seed=1)", "routing", "RoutingProblem", "RoutingSolution"},
 	{M_GET, "/api/v1/work-orders/{id}/timeline", h_wo_timeline, P_WO_READ, 0, "Every event of a work order", "work-orders", NULL, "Timeline"},
 };
 const int routes_count = (int)ARRAY_LEN(routes);
@@ -107,6 +108,11 @@ static const char schemas[] =
 	"\"customer_id\":{\"type\":\"integer\"},\"customer\":{\"type\":\"object\"},\"address\":{\"type\":\"string\"},"
 	"\"fault_description\":{\"type\":\"string\"},\"org_id\":{\"type\":\"integer\"},\"created_at\":{\"type\":\"string\"},"
 	"\"updated_at\":{\"type\":\"string\"},\"version\":{\"type\":\"integer\"}}},"
+	"\"RoutingProblem\":{\"type\":\"object\",\"description\":\"jobs, vehicles, optional matrices (docs/routing.md)\","
+	"\"required\":[\"jobs\",\"vehicles\"],\"properties\":{\"jobs\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},"
+	"\"vehicles\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"matrices\":{\"type\":\"object\"}}},"
+	"\"RoutingSolution\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"integer\"},\"summary\":{\"type\":\"object\"},"
+	"\"unassigned\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"routes\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}},"
 	"\"Timeline\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
 	"\"properties\":{\"at\":{\"type\":\"string\"},\"actor\":{\"type\":\"object\"},\"event\":{\"type\":\"string\"},"
 	"\"data\":{\"type\":\"object\"}}}}}}"

@@ -448,7 +448,7 @@ static bool swap(rt_ls *ls, int r1, int i, int L1, int r2, int j, int L2)
 		b[nb++] = pre_part(ls, R2, j - 1);
 		for (int k = 0; k < L1; k++)
 			b[nb++] = node_part(ls, R1->nd[i + k]);
-		b[nb++] = suf_part(ls, R2, j + L2 - (L2 > 1));
+		b[nb++] = suf_part(ls, R2, j + L2);
 		double old = R1->cost + R2->cost;
 		double da = parts_dist(ls, a, na), db = parts_dist(ls, b, nb);
 		if (da + db >= old - GAIN_EPS)
