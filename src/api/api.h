@@ -18,6 +18,16 @@ bool actor_begin(req *r, actor *a, char hash[65]);
 /* After a create returned ST_CONFLICT: if it lost an idempotency race, replay and return true. */
 bool idem_replay_after_race(req *r, actor *a, int rc, const st_info *info);
 
+/* The common shapes of handlers: GET one record, POST create, PATCH with If-Match. The body
+ * has been validated by the caller; these do the actor, idempotency, store call and answer. */
+typedef int (*get_fn)(db *d, const principal *who, int64_t id, json_t **out);
+typedef int (*create_fn)(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+typedef int (*update_fn)(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out,
+			 st_info *info);
+void api_get(req *r, get_fn fn, const char *what);
+void api_create(req *r, create_fn fn, const char *what, const char *collection);
+void api_update(req *r, int64_t id, update_fn fn, const char *what);
+
 /* Handlers, one file per resource. */
 void h_healthz(req *r);
 void h_readyz(req *r);
@@ -48,5 +58,27 @@ void h_wo_create(req *r);
 void h_wo_update(req *r);
 void h_wo_timeline(req *r);
 void h_routing_solve(req *r);
+/* the customer archive (issue 3) */
+void h_cust_list(req *r);
+void h_cust_get(req *r);
+void h_cust_create(req *r);
+void h_cust_update(req *r);
+void h_cust_merge(req *r);
+void h_cust_timeline(req *r);
+void h_model_list(req *r);
+void h_model_get(req *r);
+void h_model_create(req *r);
+void h_model_update(req *r);
+void h_asset_list(req *r);
+void h_asset_get(req *r);
+void h_asset_create(req *r);
+void h_asset_update(req *r);
+void h_asset_transfer(req *r);
+void h_asset_transfers(req *r);
+void h_asset_reading_add(req *r);
+void h_asset_readings(req *r);
+void h_asset_warranty(req *r);
+void h_reg_create(req *r);
+void h_reg_list(req *r);
 
 #endif

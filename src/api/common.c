@@ -111,6 +111,58 @@ bool actor_begin(req *r, actor *a, char hash[65])
 	return !replay(r, a);
 }
 
+void api_get(req *r, get_fn fn, const char *what)
+{
+	int64_t id;
+	if (!req_id_param(r, 0, &id))
+		return;
+	json_t *o = NULL;
+	int rc = fn(r->db, &r->who, id, &o);
+	if (rc != ST_OK) {
+		reply_status(r, rc, what);
+		return;
+	}
+	reply_record(r, 200, o, NULL);
+}
+
+void api_create(req *r, create_fn fn, const char *what, const char *collection)
+{
+	actor a;
+	char hash[65];
+	if (!actor_begin(r, &a, hash))
+		return;
+	st_info info = {0};
+	json_t *o = NULL;
+	int rc = fn(r->db, &a, r->json, &o, &info);
+	if (rc != ST_OK) {
+		if (!idem_replay_after_race(r, &a, rc, &info))
+			reply_store(r, rc, &info, what);
+		return;
+	}
+	char loc[160];
+	snprintf(loc, sizeof loc, "%s/%lld", collection, (long long)json_integer_value(json_object_get(o, "id")));
+	reply_record(r, 201, o, loc);
+}
+
+void api_update(req *r, int64_t id, update_fn fn, const char *what)
+{
+	int64_t ver = req_if_match(r);
+	if (ver < 0)
+		return;
+	actor a;
+	char hash[65];
+	if (!actor_begin(r, &a, hash))
+		return;
+	st_info info = {0};
+	json_t *o = NULL;
+	int rc = fn(r->db, &a, id, ver, r->json, &o, &info);
+	if (rc != ST_OK) {
+		reply_store(r, rc, &info, what);
+		return;
+	}
+	reply_record(r, 200, o, NULL);
+}
+
 bool idem_replay_after_race(req *r, actor *a, int rc, const st_info *info)
 {
 	if (rc != ST_CONFLICT || !a->idem_key || (info && info->field[0]))

@@ -89,59 +89,20 @@ void h_orgs_list(req *r)
 
 void h_orgs_get(req *r)
 {
-	int64_t id;
-	if (!req_id_param(r, 0, &id))
-		return;
-	json_t *o;
-	int rc = store_org_get(r->db, &r->who, id, &o);
-	if (rc != ST_OK) {
-		reply_status(r, rc, "organisation");
-		return;
-	}
-	reply_record(r, 200, o, NULL);
+	api_get(r, store_org_get, "organisation");
 }
 
 void h_orgs_create(req *r)
 {
-	if (!check_org_body(r, false))
-		return;
-	actor a;
-	char hash[65];
-	if (!actor_begin(r, &a, hash))
-		return;
-	st_info info = {0};
-	json_t *o;
-	int rc = store_org_create(r->db, &a, r->json, &o, &info);
-	if (rc != ST_OK) {
-		if (!idem_replay_after_race(r, &a, rc, &info))
-			reply_store(r, rc, &info, "organisation");
-		return;
-	}
-	char loc[64];
-	snprintf(loc, sizeof loc, "/api/v1/organizations/%lld", (long long)json_integer_value(json_object_get(o, "id")));
-	reply_record(r, 201, o, loc);
+	if (check_org_body(r, false))
+		api_create(r, store_org_create, "organisation", "/api/v1/organizations");
 }
 
 void h_orgs_update(req *r)
 {
 	int64_t id;
-	if (!req_id_param(r, 0, &id) || !check_org_body(r, true))
-		return;
-	int64_t ver = req_if_match(r);
-	if (ver < 0)
-		return;
-	actor a;
-	char hash[65];
-	if (!actor_begin(r, &a, hash))
-		return;
-	st_info info = {0};
-	json_t *o;
-	int rc = store_org_update(r->db, &a, id, ver, r->json, &o, &info);
-	if (rc != ST_OK) {
-		reply_store(r, rc, &info, "organisation");
-		return;
-	}
-	reply_record(r, 200, o, NULL);
+	if (req_id_param(r, 0, &id) && check_org_body(r, true))
+		api_update(r, id, store_org_update, "organisation");
 }
 
 void h_orgs_delete(req *r)

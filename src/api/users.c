@@ -124,59 +124,20 @@ void h_users_list(req *r)
 
 void h_users_get(req *r)
 {
-	int64_t id;
-	if (!req_id_param(r, 0, &id))
-		return;
-	json_t *o;
-	int rc = store_user_get(r->db, &r->who, id, &o);
-	if (rc != ST_OK) {
-		reply_status(r, rc, "user");
-		return;
-	}
-	reply_record(r, 200, o, NULL);
+	api_get(r, store_user_get, "user");
 }
 
 void h_users_create(req *r)
 {
-	if (!check_user_body(r, true))
-		return;
-	actor a;
-	char hash[65];
-	if (!actor_begin(r, &a, hash))
-		return;
-	st_info info = {0};
-	json_t *o;
-	int rc = store_user_create(r->db, &a, r->json, &o, &info);
-	if (rc != ST_OK) {
-		if (!idem_replay_after_race(r, &a, rc, &info))
-			reply_store(r, rc, &info, "user");
-		return;
-	}
-	char loc[64];
-	snprintf(loc, sizeof loc, "/api/v1/users/%lld", (long long)json_integer_value(json_object_get(o, "id")));
-	reply_record(r, 201, o, loc);
+	if (check_user_body(r, true))
+		api_create(r, store_user_create, "user", "/api/v1/users");
 }
 
 void h_users_update(req *r)
 {
 	int64_t id;
-	if (!req_id_param(r, 0, &id) || !check_user_body(r, false))
-		return;
-	int64_t ver = req_if_match(r);
-	if (ver < 0)
-		return;
-	actor a;
-	char hash[65];
-	if (!actor_begin(r, &a, hash))
-		return;
-	st_info info = {0};
-	json_t *o;
-	int rc = store_user_update(r->db, &a, id, ver, r->json, &o, &info);
-	if (rc != ST_OK) {
-		reply_store(r, rc, &info, "user");
-		return;
-	}
-	reply_record(r, 200, o, NULL);
+	if (req_id_param(r, 0, &id) && check_user_body(r, false))
+		api_update(r, id, store_user_update, "user");
 }
 
 void h_users_delete(req *r)

@@ -84,37 +84,13 @@ void h_wo_create(req *r)
 				json_object_set_new(cust, "phone", json_string(norm));
 		}
 	}
-	if (verr_reply(&v, r))
-		return;
-	actor a;
-	char hash[65];
-	if (!actor_begin(r, &a, hash))
-		return;
-	st_info info = {0};
-	json_t *o;
-	int rc = store_wo_create(r->db, &a, r->json, &o, &info);
-	if (rc != ST_OK) {
-		if (!idem_replay_after_race(r, &a, rc, &info))
-			reply_store(r, rc, &info, "work order");
-		return;
-	}
-	char loc[64];
-	snprintf(loc, sizeof loc, "/api/v1/work-orders/%lld", (long long)json_integer_value(json_object_get(o, "id")));
-	reply_record(r, 201, o, loc);
+	if (!verr_reply(&v, r))
+		api_create(r, store_wo_create, "work order", "/api/v1/work-orders");
 }
 
 void h_wo_get(req *r)
 {
-	int64_t id;
-	if (!req_id_param(r, 0, &id))
-		return;
-	json_t *o;
-	int rc = store_wo_get(r->db, &r->who, id, &o);
-	if (rc != ST_OK) {
-		reply_status(r, rc, "work order");
-		return;
-	}
-	reply_record(r, 200, o, NULL);
+	api_get(r, store_wo_get, "work order");
 }
 
 void h_wo_update(req *r)
@@ -127,23 +103,8 @@ void h_wo_update(req *r)
 	body_check(r, wo_patch_fields, &v);
 	if (json_is_string(json_object_get(r->json, "fault_description")) && !*jstr(r->json, "fault_description"))
 		verr_add(&v, "fault_description", "required", "fault_description may not be empty");
-	if (verr_reply(&v, r))
-		return;
-	int64_t ver = req_if_match(r);
-	if (ver < 0)
-		return;
-	actor a;
-	char hash[65];
-	if (!actor_begin(r, &a, hash))
-		return;
-	st_info info = {0};
-	json_t *o;
-	int rc = store_wo_update(r->db, &a, id, ver, r->json, &o, &info);
-	if (rc != ST_OK) {
-		reply_store(r, rc, &info, "work order");
-		return;
-	}
-	reply_record(r, 200, o, NULL);
+	if (!verr_reply(&v, r))
+		api_update(r, id, store_wo_update, "work order");
 }
 
 static bool one_of(const char *s, const char *const *set)
