@@ -80,5 +80,15 @@ void h_asset_readings(req *r);
 void h_asset_warranty(req *r);
 void h_reg_create(req *r);
 void h_reg_list(req *r);
+void h_maint_due(req *r);
+void h_cust_import(req *r);
+void h_first_service(req *r);
+void h_labour_list(req *r);
+void h_labour_create(req *r);
+void h_labour_update(req *r);
+void h_campaign_list(req *r);
+void h_campaign_get(req *r);
+void h_campaign_create(req *r);
+void h_campaign_targets(req *r);
 
 #endif

@@ -47,6 +47,38 @@ const struct route routes[] = {
 	{M_PATCH, "/api/v1/work-orders/{id}", h_wo_update, P_WO_UPDATE, 0, "Change a work order (If-Match)", "work-orders", "WorkOrderPatch", "WorkOrder"},
 	{M_POST, "/api/v1/routing/solve", h_routing_solve, P_WO_UPDATE, 0, "Plan routes: VROOM-style problem in, solution out (?time_limit=2&seed=1)", "routing", "RoutingProblem", "RoutingSolution"},
 	{M_GET, "/api/v1/work-orders/{id}/timeline", h_wo_timeline, P_WO_READ, 0, "Every event of a work order", "work-orders", NULL, "Timeline"},
+
+	{M_GET, "/api/v1/customers", h_cust_list, P_CUST_READ, 0, "Find customers (phone: end of any phone, name, plate, serial, class)", "customers", NULL, "List"},
+	{M_POST, "/api/v1/customers", h_cust_create, P_CUST_WRITE, R_IDEM, "Create a customer (a phone of another customer → 409 existing_id)", "customers", "CustomerCreate", "Customer"},
+	{M_POST, "/api/v1/customers/import", h_cust_import, P_CUST_WRITE, 0, "Import customers from CSV (UTF-8 or GBK; dry_run reports every bad row)", "customers", "CustomerImport", "ImportResult"},
+	{M_GET, "/api/v1/customers/{id}", h_cust_get, P_CUST_READ, 0, "Get a customer with phones and addresses", "customers", NULL, "Customer"},
+	{M_PATCH, "/api/v1/customers/{id}", h_cust_update, P_CUST_WRITE, 0, "Change a customer (If-Match)", "customers", "CustomerCreate", "Customer"},
+	{M_POST, "/api/v1/customers/{id}/merge", h_cust_merge, P_CUST_WRITE, 0, "Merge customer from_id into this one, keeping every linked record", "customers", "CustomerMerge", "Customer"},
+	{M_GET, "/api/v1/customers/{id}/timeline", h_cust_timeline, P_CUST_READ, 0, "The archive timeline of a customer", "customers", NULL, "Timeline"},
+	{M_GET, "/api/v1/product-models", h_model_list, P_CUST_READ, 0, "List product models (q, brand, category)", "product-models", NULL, "List"},
+	{M_POST, "/api/v1/product-models", h_model_create, P_MODEL_WRITE, R_IDEM, "Create a product model with its warranty policy", "product-models", "ProductModel", "ProductModel"},
+	{M_GET, "/api/v1/product-models/{id}", h_model_get, P_CUST_READ, 0, "Get a product model", "product-models", NULL, "ProductModel"},
+	{M_PATCH, "/api/v1/product-models/{id}", h_model_update, P_MODEL_WRITE, 0, "Change a product model (If-Match)", "product-models", "ProductModel", "ProductModel"},
+	{M_GET, "/api/v1/labour-operations", h_labour_list, P_CUST_READ, 0, "Standard labour operations (?model_id=&q=)", "product-models", NULL, "List"},
+	{M_POST, "/api/v1/labour-operations", h_labour_create, P_MODEL_WRITE, R_IDEM, "Create a standard labour operation", "product-models", "LabourOperation", "LabourOperation"},
+	{M_PATCH, "/api/v1/labour-operations/{id}", h_labour_update, P_MODEL_WRITE, 0, "Change a labour operation (If-Match)", "product-models", "LabourOperation", "LabourOperation"},
+	{M_GET, "/api/v1/assets", h_asset_list, P_CUST_READ, 0, "List assets (customer_id, model_id, serial, plate)", "assets", NULL, "List"},
+	{M_POST, "/api/v1/assets", h_asset_create, P_CUST_WRITE, R_IDEM, "Create an asset", "assets", "AssetCreate", "Asset"},
+	{M_GET, "/api/v1/assets/{id}", h_asset_get, P_CUST_READ, 0, "Get an asset", "assets", NULL, "Asset"},
+	{M_PATCH, "/api/v1/assets/{id}", h_asset_update, P_CUST_WRITE, 0, "Change an asset (If-Match)", "assets", "AssetCreate", "Asset"},
+	{M_POST, "/api/v1/assets/{id}/transfer", h_asset_transfer, P_CUST_WRITE, 0, "Move an asset to another customer (history kept)", "assets", "AssetTransfer", "Asset"},
+	{M_GET, "/api/v1/assets/{id}/transfers", h_asset_transfers, P_CUST_READ, 0, "Owners of an asset over time", "assets", NULL, "Items"},
+	{M_POST, "/api/v1/assets/{id}/readings", h_asset_reading_add, P_CUST_WRITE, R_IDEM, "Add a mileage reading (lower only as an odometer change with reason)", "assets", "Reading", "Reading"},
+	{M_GET, "/api/v1/assets/{id}/readings", h_asset_readings, P_CUST_READ, 0, "Mileage readings of an asset", "assets", NULL, "Items"},
+	{M_GET, "/api/v1/assets/{id}/warranty", h_asset_warranty, P_CUST_READ, 0, "The 三包 warranty decision (?date=&fault=&fault_code=&mileage=)", "assets", NULL, "WarrantyDecision"},
+	{M_POST, "/api/v1/warranty-registrations", h_reg_create, P_WARRANTY_REGISTER, R_IDEM, "Register a product's warranty electronically (a serial once)", "assets", "WarrantyRegistration", "WarrantyRegistration"},
+	{M_GET, "/api/v1/warranty-registrations", h_reg_list, P_CUST_READ, 0, "List warranty registrations", "assets", NULL, "List"},
+	{M_GET, "/api/v1/campaigns", h_campaign_list, P_CUST_READ, 0, "Customer care campaigns", "customers", NULL, "List"},
+	{M_POST, "/api/v1/campaigns", h_campaign_create, P_CUST_WRITE, R_IDEM, "Start a campaign: customers by rule, a message queued for each", "customers", "CampaignCreate", "Campaign"},
+	{M_GET, "/api/v1/campaigns/{id}", h_campaign_get, P_CUST_READ, 0, "A campaign with how many were reached and came back", "customers", NULL, "Campaign"},
+	{M_GET, "/api/v1/campaigns/{id}/targets", h_campaign_targets, P_CUST_READ, 0, "The customers of a campaign and who came back", "customers", NULL, "List"},
+	{M_GET, "/api/v1/maintenance/first-service", h_first_service, P_CUST_READ, 0, "First-service (首保) rate of the assets bought from..to (?org_id=)", "assets", NULL, "FirstService"},
+	{M_GET, "/api/v1/maintenance/due", h_maint_due, P_CUST_READ, 0, "Maintenance due this month or overdue (?month=YYYY-MM&org_id=&format=csv)", "assets", NULL, "Items"},
 };
 const int routes_count = (int)ARRAY_LEN(routes);
 
@@ -115,7 +147,82 @@ static const char schemas[] =
 	"\"unassigned\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"routes\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}},"
 	"\"Timeline\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
 	"\"properties\":{\"at\":{\"type\":\"string\"},\"actor\":{\"type\":\"object\"},\"event\":{\"type\":\"string\"},"
-	"\"data\":{\"type\":\"object\"}}}}}}"
+	"\"data\":{\"type\":\"object\"}}}}}},"
+	"\"Items\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}},"
+	"\"CustomerCreate\":{\"type\":\"object\",\"required\":[\"name\",\"phones\"],\"properties\":{"
+	"\"name\":{\"type\":\"string\",\"maxLength\":100},\"kind\":{\"type\":\"string\",\"enum\":[\"person\",\"company\"]},"
+	"\"class\":{\"type\":\"string\",\"enum\":[\"A\",\"B\",\"C\"],\"default\":\"C\"},"
+	"\"phones\":{\"type\":\"array\",\"maxItems\":10,\"items\":{\"type\":\"string\",\"example\":\"13912345678\"}},"
+	"\"addresses\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"text\"],\"properties\":{"
+	"\"text\":{\"type\":\"string\"},\"province\":{\"type\":\"string\"},\"city\":{\"type\":\"string\"},"
+	"\"district\":{\"type\":\"string\"},\"lat\":{\"type\":\"number\"},\"lon\":{\"type\":\"number\"}}}},"
+	"\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"source\":{\"type\":\"string\"},"
+	"\"consent\":{\"type\":\"object\",\"properties\":{\"allowed\":{\"type\":\"boolean\"},\"channels\":{\"type\":\"array\","
+	"\"items\":{\"type\":\"string\",\"enum\":[\"phone\",\"sms\",\"email\",\"wechat\",\"letter\"]}}}},"
+	"\"notes\":{\"type\":\"string\"},\"org_id\":{\"type\":\"integer\"},"
+	"\"on_duplicate\":{\"type\":\"string\",\"enum\":[\"refuse\",\"merge\"],\"default\":\"refuse\"}}},"
+	"\"Customer\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},"
+	"\"kind\":{\"type\":\"string\"},\"class\":{\"type\":\"string\"},\"phones\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+	"\"addresses\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"tags\":{\"type\":\"array\"},"
+	"\"consent\":{\"type\":[\"object\",\"null\"]},\"merged_into\":{\"type\":[\"integer\",\"null\"]},"
+	"\"version\":{\"type\":\"integer\"}}},"
+	"\"CustomerImport\":{\"type\":\"object\",\"properties\":{\"csv\":{\"type\":\"string\",\"description\":\"the file as UTF-8 text\"},"
+	"\"base64\":{\"type\":\"string\",\"description\":\"the file's bytes (UTF-8 or GBK)\"},\"filename\":{\"type\":\"string\"},"
+	"\"dry_run\":{\"type\":\"boolean\"}}},"
+	"\"ImportResult\":{\"type\":\"object\",\"properties\":{\"imported\":{\"type\":\"integer\"},\"ids\":{\"type\":\"array\"},"
+	"\"dry_run\":{\"type\":\"boolean\"},\"rows\":{\"type\":\"integer\"},\"valid\":{\"type\":\"boolean\"},"
+	"\"errors\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"row\":{\"type\":\"integer\"},"
+	"\"column\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"}}}}}},"
+	"\"FirstService\":{\"type\":\"object\",\"properties\":{\"from\":{\"type\":\"string\"},\"to\":{\"type\":\"string\"},"
+	"\"sold\":{\"type\":\"integer\"},\"first_service_done\":{\"type\":\"integer\"},\"rate\":{\"type\":[\"number\",\"null\"]},"
+	"\"target\":{\"type\":\"number\"}}},"
+	"\"LabourOperation\":{\"type\":\"object\",\"required\":[\"code\",\"name\",\"standard_hours\"],\"properties\":{"
+	"\"id\":{\"type\":\"integer\",\"readOnly\":true},\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},"
+	"\"standard_hours\":{\"type\":\"string\",\"example\":\"1.50\"},\"model_id\":{\"type\":[\"integer\",\"null\"]},"
+	"\"category\":{\"type\":[\"string\",\"null\"]},\"version\":{\"type\":\"integer\",\"readOnly\":true}}},"
+	"\"CampaignCreate\":{\"type\":\"object\",\"required\":[\"name\",\"channel\",\"message\",\"rule\"],\"properties\":{"
+	"\"name\":{\"type\":\"string\"},\"channel\":{\"type\":\"string\",\"enum\":[\"sms\",\"letter\",\"phone\",\"email\",\"wechat\"]},"
+	"\"message\":{\"type\":\"string\",\"maxLength\":500},\"rule\":{\"type\":\"object\",\"properties\":{"
+	"\"class\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"churn\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+	"\"brand\":{\"type\":\"string\"},\"city\":{\"type\":\"string\"}}}}},"
+	"\"Campaign\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},"
+	"\"channel\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"rule\":{\"type\":\"object\"},"
+	"\"target_count\":{\"type\":\"integer\"},\"came_back_count\":{\"type\":\"integer\"},\"version\":{\"type\":\"integer\"}}},"
+	"\"CustomerMerge\":{\"type\":\"object\",\"required\":[\"from_id\"],\"properties\":{\"from_id\":{\"type\":\"integer\"}}},"
+	"\"ProductModel\":{\"type\":\"object\",\"required\":[\"brand\",\"category\",\"model\"],\"properties\":{"
+	"\"id\":{\"type\":\"integer\",\"readOnly\":true},\"brand\":{\"type\":\"string\"},\"category\":{\"type\":\"string\"},"
+	"\"model\":{\"type\":\"string\"},\"warranty_months\":{\"type\":\"integer\",\"default\":12},"
+	"\"main_part_months\":{\"type\":[\"integer\",\"null\"]},\"refund_days\":{\"type\":\"integer\",\"default\":7},"
+	"\"exchange_days\":{\"type\":\"integer\",\"default\":15},\"repairs_before_exchange\":{\"type\":\"integer\",\"default\":2},"
+	"\"warranty_km\":{\"type\":[\"integer\",\"null\"]},\"covers\":{\"type\":\"object\",\"properties\":{"
+	"\"labour\":{\"type\":\"boolean\"},\"parts\":{\"type\":\"boolean\"},\"callout\":{\"type\":\"boolean\"}}},"
+	"\"complexity\":{\"type\":\"string\",\"example\":\"1.20\"},\"maintenance\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+	"\"properties\":{\"name\":{\"type\":\"string\"},\"km\":{\"type\":\"integer\"},\"months\":{\"type\":\"integer\"},"
+	"\"operations\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}}},\"version\":{\"type\":\"integer\",\"readOnly\":true}}},"
+	"\"AssetCreate\":{\"type\":\"object\",\"required\":[\"customer_id\",\"model_id\",\"serial\"],\"properties\":{"
+	"\"customer_id\":{\"type\":\"integer\"},\"model_id\":{\"type\":\"integer\"},\"serial\":{\"type\":\"string\"},"
+	"\"purchase_date\":{\"type\":\"string\",\"format\":\"date\"},\"engine_no\":{\"type\":\"string\"},"
+	"\"plate\":{\"type\":\"string\"},\"purchase_place\":{\"type\":\"string\"},\"invoice_no\":{\"type\":\"string\"},"
+	"\"install_date\":{\"type\":\"string\",\"format\":\"date\"},\"warranty_end\":{\"type\":\"string\",\"format\":\"date\"},"
+	"\"warranty_end_reason\":{\"type\":\"string\"},\"status\":{\"type\":\"string\",\"enum\":[\"active\",\"scrapped\",\"sold\",\"lost\"]}}},"
+	"\"Asset\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"customer_id\":{\"type\":\"integer\"},"
+	"\"model_id\":{\"type\":\"integer\"},\"model\":{\"type\":\"object\"},\"customer\":{\"type\":\"object\"},"
+	"\"serial\":{\"type\":\"string\"},\"purchase_date\":{\"type\":[\"string\",\"null\"]},"
+	"\"warranty_start\":{\"type\":[\"string\",\"null\"]},\"warranty_end\":{\"type\":[\"string\",\"null\"]},"
+	"\"warranty_end_overridden\":{\"type\":\"boolean\"},\"registered\":{\"type\":\"boolean\"},"
+	"\"status\":{\"type\":\"string\"},\"version\":{\"type\":\"integer\"}}},"
+	"\"AssetTransfer\":{\"type\":\"object\",\"required\":[\"to_customer_id\"],\"properties\":{"
+	"\"to_customer_id\":{\"type\":\"integer\"},\"reason\":{\"type\":\"string\"}}},"
+	"\"Reading\":{\"type\":\"object\",\"required\":[\"date\",\"km\"],\"properties\":{\"date\":{\"type\":\"string\",\"format\":\"date\"},"
+	"\"km\":{\"type\":\"integer\",\"minimum\":0},\"odometer_change\":{\"type\":\"boolean\"},\"reason\":{\"type\":\"string\"}}},"
+	"\"WarrantyDecision\":{\"type\":\"object\",\"properties\":{\"in_warranty\":{\"type\":\"boolean\"},"
+	"\"entitlements\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"refund\",\"exchange\",\"repair\"]}},"
+	"\"rule\":{\"type\":\"string\"},\"explanation\":{\"type\":\"string\"},\"explanation_zh\":{\"type\":\"string\"},"
+	"\"explanation_en\":{\"type\":\"string\"},\"warranty_end\":{\"type\":\"string\"},\"day\":{\"type\":\"integer\"}}},"
+	"\"WarrantyRegistration\":{\"type\":\"object\",\"required\":[\"serial\",\"model_id\",\"purchase_date\"],\"properties\":{"
+	"\"serial\":{\"type\":\"string\"},\"model_id\":{\"type\":\"integer\"},\"customer_id\":{\"type\":\"integer\"},"
+	"\"purchase_date\":{\"type\":\"string\",\"format\":\"date\"},\"invoice_no\":{\"type\":\"string\"},"
+	"\"purchase_place\":{\"type\":\"string\"},\"channel\":{\"type\":\"string\",\"enum\":[\"web\",\"api\",\"store\",\"phone\",\"wechat\"]}}}"
 	"}";
 
 static json_t *ref(const char *name)

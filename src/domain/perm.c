@@ -27,25 +27,30 @@ static const struct {
 	[P_WO_READ] = {"wo.read", "view work orders"},
 	[P_WO_CREATE] = {"wo.create", "create work orders"},
 	[P_WO_UPDATE] = {"wo.update", "change work orders"},
+	[P_CUST_READ] = {"customer.read", "view customers, assets and product models"},
+	[P_CUST_WRITE] = {"customer.write", "create or change customers and assets"},
+	[P_MODEL_WRITE] = {"model.write", "create or change product models"},
+	[P_WARRANTY_REGISTER] = {"warranty.register", "register a product's warranty electronically"},
 };
 
 #define B(p) (1ull << (p))
-#define STAFF_READ (B(P_ORG_READ) | B(P_WO_READ))
+#define STAFF_READ (B(P_ORG_READ) | B(P_WO_READ) | B(P_CUST_READ))
+#define CUST_RW (B(P_CUST_READ) | B(P_CUST_WRITE) | B(P_WARRANTY_REGISTER))
 
 /* The matrix: one row per role. */
 static const uint64_t matrix[ROLE_COUNT] = {
 	[ROLE_ADMIN] = (1ull << P_COUNT) - 1,
-	[ROLE_MANAGER] = STAFF_READ | B(P_USER_READ) | B(P_AUDIT_READ) | B(P_WO_CREATE) | B(P_WO_UPDATE),
-	[ROLE_DISPATCHER] = STAFF_READ | B(P_USER_READ) | B(P_WO_CREATE) | B(P_WO_UPDATE),
-	[ROLE_AGENT] = STAFF_READ | B(P_WO_CREATE) | B(P_WO_UPDATE),
-	[ROLE_ADVISOR] = STAFF_READ | B(P_WO_CREATE) | B(P_WO_UPDATE),
+	[ROLE_MANAGER] = STAFF_READ | B(P_USER_READ) | B(P_AUDIT_READ) | B(P_WO_CREATE) | B(P_WO_UPDATE) | CUST_RW | B(P_MODEL_WRITE),
+	[ROLE_DISPATCHER] = STAFF_READ | B(P_USER_READ) | B(P_WO_CREATE) | B(P_WO_UPDATE) | CUST_RW,
+	[ROLE_AGENT] = STAFF_READ | B(P_WO_CREATE) | B(P_WO_UPDATE) | CUST_RW,
+	[ROLE_ADVISOR] = STAFF_READ | B(P_WO_CREATE) | B(P_WO_UPDATE) | CUST_RW,
 	[ROLE_TECHNICIAN] = STAFF_READ | B(P_WO_UPDATE),
 	[ROLE_QC] = STAFF_READ | B(P_WO_UPDATE),
 	[ROLE_WARRANTY] = STAFF_READ | B(P_WO_UPDATE),
 	[ROLE_WAREHOUSE] = STAFF_READ,
 	[ROLE_CASHIER] = STAFF_READ,
-	[ROLE_FOLLOWUP] = STAFF_READ | B(P_WO_UPDATE),
-	[ROLE_CUSTOMER] = B(P_WO_READ) | B(P_WO_CREATE),
+	[ROLE_FOLLOWUP] = STAFF_READ | B(P_WO_UPDATE) | CUST_RW,
+	[ROLE_CUSTOMER] = B(P_WO_READ) | B(P_WO_CREATE) | B(P_CUST_READ) | B(P_WARRANTY_REGISTER),
 };
 
 const char *role_name(int role)

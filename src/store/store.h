@@ -106,6 +106,86 @@ int store_wo_list(db *d, const principal *who, const wo_filter *f, int limit, in
 		  int64_t *next);
 int store_wo_timeline(db *d, const principal *who, int64_t id, json_t **items);
 
+/* --- the customer archive (customers.c, models.c, assets.c; issue 3) --- */
+typedef struct cust_filter {
+	const char *phone;  /* digits: matches the end of any of the customer's phones */
+	const char *name;   /* part of the name */
+	const char *plate;  /* exact plate of one of their assets */
+	const char *serial; /* exact serial / VIN of one of their assets */
+	const char *cls;    /* A, B or C */
+	int churn;          /* enum care_churn, -1 = any */
+} cust_filter;
+/* `in` is a checked body; phones already normalised (+86…). A phone of another customer →
+ * ST_CONFLICT with info->existing_id. */
+int store_cust_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+int store_cust_get(db *d, const principal *who, int64_t id, json_t **out);
+int store_cust_update(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
+int store_cust_list(db *d, const principal *who, const cust_filter *f, int limit, int64_t cursor, json_t **items,
+		    int64_t *next);
+/* Merge `from_id` into `id` in one transaction: phones, addresses, assets, work orders,
+ * registrations and accounts move; `from_id` stays with merged_into set. */
+int store_cust_merge(db *d, const actor *a, int64_t id, int64_t from_id, int64_t if_match, json_t **out,
+		     st_info *info);
+/* Import checked customer bodies in one transaction. ST_OK with *errors (rows whose phone is
+ * taken, [{"row","column","reason","existing_id"}]) and *ids (created, empty when anything
+ * failed or on a dry run). `lines` holds the file's line number of each row. */
+int store_cust_import(db *d, const actor *a, json_t *rows, json_t *lines, bool dry_run, json_t **errors,
+		      json_t **ids);
+/* Timeline of a customer: audit rows of the customer and its assets, its work orders. */
+int store_cust_timeline(db *d, const principal *who, int64_t id, json_t **items);
+
+int store_model_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+int store_model_get(db *d, const principal *who, int64_t id, json_t **out);
+int store_model_get_tx(db_tx *tx, const principal *who, int64_t id, json_t **out); /* inside a transaction */
+int store_model_update(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
+int store_model_list(db *d, const principal *who, const char *q, const char *brand, const char *category, int limit,
+		     int64_t cursor, json_t **items, int64_t *next);
+
+typedef struct asset_filter {
+	int64_t customer_id, model_id;
+	const char *serial, *plate;
+} asset_filter;
+int store_asset_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+int store_asset_get(db *d, const principal *who, int64_t id, json_t **out);
+int store_asset_update(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
+int store_asset_list(db *d, const principal *who, const asset_filter *f, int limit, int64_t cursor, json_t **items,
+		     int64_t *next);
+int store_asset_transfer(db *d, const actor *a, int64_t id, int64_t if_match, int64_t to_customer, const char *reason,
+			 json_t **out, st_info *info);
+int store_asset_transfers(db *d, const principal *who, int64_t id, json_t **items);
+/* in: {"date","km","odometer_change","reason"}; a lower km than the last reading is
+ * ST_INVALID unless odometer_change with a reason. */
+int store_asset_reading_add(db *d, const actor *a, int64_t id, json_t *in, json_t **out, st_info *info);
+int store_asset_readings(db *d, const principal *who, int64_t id, json_t **items);
+/* What the warranty decision needs: {"asset":{…},"policy":{…},"prior_repairs":N}. */
+int store_asset_warranty_facts(db *d, const principal *who, int64_t id, const char *fault_code, json_t **out);
+/* Electronic warranty registration: creates (or finds) the asset and registers its serial
+ * once; a registered serial → ST_CONFLICT with existing_id. */
+int store_registration_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+int store_registration_list(db *d, const principal *who, int limit, int64_t cursor, json_t **items, int64_t *next);
+
+/* Maintenance due (maintenance.c): assets whose next service falls due by `until` (civil
+ * days), overdue ones included, earliest first; org_id (0 = caller's scope) filters by the
+ * customer's outlet. */
+int store_maint_due(db *d, const principal *who, int64_t org_id, int32_t today, int32_t until, int limit,
+		    json_t **items);
+
+int store_first_service(db *d, const principal *who, int64_t org_id, const char *from, const char *to, int64_t *sold,
+			int64_t *served);
+
+/* Standard labour operations (labour.c); `in` carries _hours_milli. */
+int store_labour_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+int store_labour_update(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
+int store_labour_list(db *d, const principal *who, int64_t model_id, const char *q, int limit, int64_t cursor,
+		      json_t **items, int64_t *next);
+
+/* Customer care campaigns (campaigns.c). */
+int store_campaign_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+int store_campaign_get(db *d, const principal *who, int64_t id, json_t **out);
+int store_campaign_list(db *d, const principal *who, int limit, int64_t cursor, json_t **items, int64_t *next);
+int store_campaign_targets(db *d, const principal *who, int64_t id, int limit, int64_t cursor, json_t **items,
+			   int64_t *next);
+
 /* Shared helpers (store_util.c) */
 json_t *row_json(const db_res *r, int row);        /* column name → typed value */
 void json_set_time(json_t *o, const char *key, int64_t ms);

@@ -361,7 +361,7 @@ test('every page renders in both languages without console errors or untranslate
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`${page.url()}: ${m.text()}`)
   })
-  const pages = ['/', '/work-orders', '/work-orders/new', '/organizations', '/users', '/audit', '/tokens', '/no/such/page']
+  const pages = ['/', '/work-orders', '/work-orders/new', '/customers', '/product-models', '/maintenance', '/campaigns', '/organizations', '/users', '/audit', '/tokens', '/no/such/page']
   for (const lang of ['zh-CN', 'en-US']) {
     if (lang === 'en-US') {
       await page.click($t('lang-button'))
@@ -375,7 +375,7 @@ test('every page renders in both languages without console errors or untranslate
       await page.waitForTimeout(300)
       const text = await page.locator('.el-container').first().innerText()
       // A missing translation shows as its key (e.g. "wo.status").
-      const keys = text.match(/\b(app|menu|header|common|login|home|wo|status|woType|channel|priority|orgType|role|userStatus|org|user|audit|auditAction|entity|token|errors|fieldError|field|timeline|notFound)\.[a-zA-Z_]+/g)
+      const keys = text.match(/\b(app|menu|header|common|login|home|wo|status|woType|channel|priority|orgType|role|userStatus|org|user|audit|auditAction|entity|token|errors|fieldError|field|timeline|notFound|cust|asset|model|maint|churn|importError|reg|labour|campaign|campaignChannel|faultKind|entitlement|custClass|custKind|assetStatus)\.[a-zA-Z_]+/g)
       assert(!keys, `${lang} ${path}: untranslated ${keys}`)
       if (['/', '/work-orders', '/users', '/audit'].includes(path)) await shot(page, `15-${lang}${path.replace(/\//g, '-')}`)
     }
@@ -415,6 +415,146 @@ test('logout returns to the login page and the session is gone', async (browser)
   await page.goto(BASE + '/users')
   await page.locator($t('login-submit')).waitFor()
   assert(page.url().includes('/login'), 'protected page needs login again')
+  await page.context().close()
+})
+
+test('archive: an advisor finds a customer by the last 4 digits of a phone, registers an asset, checks its warranty, sees it due', async (browser) => {
+  const orgs = await apiCall('GET', '/organizations?limit=1')
+  const login = `e2e_advisor_${RUN}`
+  const password = 'Passw0rd-' + RUN
+  const u = await apiCall('POST', '/users', { login, name: '服务顾问小王', password, org_id: orgs.body.items[0].id, roles: ['advisor'] })
+  assert(u.status === 201, 'advisor created: ' + u.status)
+  const digits = String(parseInt(RUN, 36) % 100000000).padStart(8, '0')
+  const phone = '137' + digits
+  const cust = await apiCall('POST', '/customers', { name: `档案客户${RUN}`, phones: [phone], class: 'A', addresses: [{ text: '广东省广州市天河区体育西路1号' }] })
+  assert(cust.status === 201, 'customer created: ' + cust.status + ' ' + JSON.stringify(cust.body))
+  const model = await apiCall('POST', '/product-models', {
+    brand: '格力', category: '空调', model: `KFR-E2E-${RUN}`, warranty_months: 12, complexity: '1.20',
+    maintenance: [{ name: '首保', km: 5000, months: 6, operations: ['清洗滤网', '检查冷媒'] }],
+  })
+  assert(model.status === 201, 'model created: ' + model.status)
+
+  const page = await newPage(browser)
+  await page.goto(BASE + '/login')
+  await page.fill($t('login-name'), login)
+  await page.fill($t('login-password'), password)
+  await page.click($t('login-submit'))
+  await page.locator($t('menu-customers')).click()
+  await page.locator($t('cust-list')).waitFor()
+  await page.fill($t('cust-filter-phone'), phone.slice(-4))
+  await page.click($t('cust-search'))
+  const link = page.locator($t('cust-link-' + cust.body.id))
+  await link.waitFor()
+  await shot(page, '20-archive-search-zh')
+  await link.click()
+  await page.locator($t('cust-detail')).waitFor()
+  await page.locator($t('cust-name'), { hasText: `档案客户${RUN}` }).waitFor()
+  const phones = await page.locator($t('cust-detail-phones')).innerText()
+  assert(phones.includes('+86' + phone), 'archive shows the phone: ' + phones)
+
+  await page.click($t('asset-new'))
+  await page.locator($t('asset-dialog')).waitFor()
+  await pickOption(page, 'asset-form-model', `KFR-E2E-${RUN}`)
+  await page.fill($t('asset-form-serial'), `SN-E2E-${RUN}`)
+  await shot(page, '21-archive-new-asset-zh')
+  await page.click($t('asset-form-submit'))
+  await page.locator($t('asset-detail')).waitFor()
+  await page.locator($t('asset-warranty-status')).waitFor()
+  const status = await page.locator($t('asset-warranty-status')).innerText()
+  assert(status.includes('保修至'), 'a new asset is in warranty: ' + status)
+
+  await page.click($t('warranty-check'))
+  await page.locator($t('warranty-result')).waitFor()
+  const verdict = await page.locator($t('warranty-verdict')).innerText()
+  const words = await page.locator($t('warranty-explanation')).innerText()
+  assert(verdict.includes('保内'), 'bought today: in warranty: ' + verdict)
+  assert(words.includes('退货'), 'within 7 days: refund offered: ' + words)
+  await shot(page, '22-archive-warranty-zh')
+
+  // A liquid spill is excluded, with the reason read to the customer.
+  await pickOption(page, 'warranty-fault', '进液')
+  await page.click($t('warranty-check'))
+  await page.locator($t('warranty-verdict'), { hasText: '保外' }).waitFor()
+  const why = await page.locator($t('warranty-explanation')).innerText()
+  assert(why.includes('进液'), 'exclusion explained: ' + why)
+
+  // Back in the archive the asset is listed.
+  const assetId = Number(new URL(page.url()).pathname.split('/').pop())
+  await page.goto(BASE + `/customers/${cust.body.id}`)
+  await page.locator($t('cust-assets'), { hasText: `SN-E2E-${RUN}` }).waitFor()
+  await shot(page, '23-archive-customer-zh')
+
+  // At its first visit the car shows 6,000 km: past the 5,000 km first service, so it is in the due list.
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
+  const rd = await apiCall('POST', `/assets/${assetId}/readings`, { date: today, km: 6000 })
+  assert(rd.status === 201, 'reading added: ' + rd.status)
+  await page.locator($t('menu-maintenance')).click()
+  await page.locator($t('maint-table'), { hasText: `SN-E2E-${RUN}` }).waitFor()
+  await shot(page, '24-archive-maintenance-due-zh')
+  assert(page.errors.length === 0, 'no page errors: ' + page.errors.join('; '))
+  await page.context().close()
+})
+
+test('archive: importing customers from CSV lists every bad row first, then imports a clean file', async (browser) => {
+  const page = await newPage(browser)
+  await login(page)
+  await page.locator($t('menu-customers')).click()
+  await page.locator($t('cust-list')).waitFor()
+  const n = String(parseInt(RUN, 36) % 1000000).padStart(6, '0')
+  const bad = `姓名,电话,等级\n导入甲${RUN},13${n}001,A\n,13${n}002,B\n导入丙${RUN},123,C\n`
+  await page.click($t('cust-import'))
+  await page.locator($t('import-file')).setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) })
+  await page.locator($t('import-errors')).waitFor()
+  const errs = await page.locator($t('import-errors')).innerText()
+  assert(errs.includes('3') && errs.includes('4'), 'rows 3 and 4 reported: ' + errs)
+  assert(await page.locator($t('import-submit')).isDisabled(), 'cannot import a bad file')
+  await shot(page, '25-archive-import-errors-zh')
+  const good = `姓名,电话,等级\n导入甲${RUN},13${n}001,A\n导入乙${RUN},13${n}002,B\n`
+  await page.locator($t('import-file')).setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) })
+  await page.locator($t('import-valid')).waitFor()
+  await page.click($t('import-submit'))
+  await page.locator($t('import-dialog')).waitFor({ state: 'hidden' })
+  await page.fill($t('cust-filter-phone'), `13${n}002`)
+  await page.click($t('cust-search'))
+  await page.locator($t('cust-table'), { hasText: `导入乙${RUN}` }).waitFor()
+  assert(page.errors.length === 0, 'no page errors: ' + page.errors.join('; '))
+  await page.context().close()
+})
+
+test('archive: a customer registers a purchase electronically and sees only their own archive', async (browser) => {
+  const orgs = await apiCall('GET', '/organizations?limit=1')
+  const n = String(parseInt(RUN, 36) % 100000000).padStart(8, '0')
+  const cust = await apiCall('POST', '/customers', { name: `门户客户${RUN}`, phones: ['135' + n] })
+  assert(cust.status === 201, 'customer: ' + cust.status)
+  const model = await apiCall('POST', '/product-models', { brand: '美的', category: '洗衣机', model: `MG-E2E-${RUN}` })
+  assert(model.status === 201, 'model: ' + model.status)
+  const login = `e2e_cust_${RUN}`
+  const password = 'Passw0rd-' + RUN
+  const u = await apiCall('POST', '/users', { login, name: `门户客户${RUN}`, password, org_id: orgs.body.items[0].id, roles: ['customer'], customer_id: cust.body.id })
+  assert(u.status === 201, 'customer account: ' + u.status)
+  const page = await newPage(browser)
+  await page.goto(BASE + '/login')
+  await page.fill($t('login-name'), login)
+  await page.fill($t('login-password'), password)
+  await page.click($t('login-submit'))
+  await page.locator($t('menu-warranty-registration')).click()
+  await page.locator($t('warranty-register')).waitFor()
+  await pickOption(page, 'reg-model', `MG-E2E-${RUN}`)
+  await page.fill($t('reg-serial'), `REG-E2E-${RUN}`)
+  await page.click($t('reg-submit'))
+  await page.locator($t('reg-done')).waitFor()
+  await shot(page, '26-archive-warranty-registration-zh')
+  await page.click($t('reg-submit'))
+  await page.locator($t('reg-error')).waitFor()
+  const err = await page.locator($t('reg-error')).innerText()
+  assert(err.includes('操作冲突'), 'a second registration is refused: ' + err)
+  await page.locator($t('menu-customers')).click()
+  await page.locator($t('cust-link-' + cust.body.id)).waitFor()
+  const rows = await page.locator($t('cust-table') + ' tbody tr').count()
+  assert(rows === 1, 'a customer sees only their own record: ' + rows)
+  await page.click($t('cust-link-' + cust.body.id))
+  await page.locator($t('cust-assets'), { hasText: `REG-E2E-${RUN}` }).waitFor()
+  assert(page.errors.length === 0, 'no page errors: ' + page.errors.join('; '))
   await page.context().close()
 })
 

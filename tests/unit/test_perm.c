@@ -19,19 +19,19 @@ static void expected_rows(void **state)
 {
 	(void)state;
 	/* Each row: role, then whether it may: org.read org.write user.read user.write audit.read
-	 * token.manage wo.read wo.create wo.update */
+	 * token.manage wo.read wo.create wo.update customer.read customer.write model.write warranty.register */
 	static const struct { int role; const char *row; } m[] = {
-		{ROLE_MANAGER,    "101010111"},
-		{ROLE_DISPATCHER, "101000111"},
-		{ROLE_AGENT,      "100000111"},
-		{ROLE_ADVISOR,    "100000111"},
-		{ROLE_TECHNICIAN, "100000101"},
-		{ROLE_QC,         "100000101"},
-		{ROLE_WARRANTY,   "100000101"},
-		{ROLE_WAREHOUSE,  "100000100"},
-		{ROLE_CASHIER,    "100000100"},
-		{ROLE_FOLLOWUP,   "100000101"},
-		{ROLE_CUSTOMER,   "000000110"},
+		{ROLE_MANAGER,    "1010101111111"},
+		{ROLE_DISPATCHER, "1010001111101"},
+		{ROLE_AGENT,      "1000001111101"},
+		{ROLE_ADVISOR,    "1000001111101"},
+		{ROLE_TECHNICIAN, "1000001011000"},
+		{ROLE_QC,         "1000001011000"},
+		{ROLE_WARRANTY,   "1000001011000"},
+		{ROLE_WAREHOUSE,  "1000001001000"},
+		{ROLE_CASHIER,    "1000001001000"},
+		{ROLE_FOLLOWUP,   "1000001011101"},
+		{ROLE_CUSTOMER,   "0000001101001"},
 	};
 	for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
 		for (int p = 0; p < P_COUNT; p++) {

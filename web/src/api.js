@@ -187,6 +187,29 @@ export const api = {
     request('POST', '/work-orders', { body, headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {} }),
   updateWorkOrder: (id, body, version) => request('PATCH', `/work-orders/${id}`, { body, ifMatch: version }),
   timeline: (id) => request('GET', `/work-orders/${id}/timeline`),
+
+  // the customer archive
+  listCustomers: (query) => request('GET', '/customers', { query }),
+  getCustomer: (id) => request('GET', `/customers/${id}`),
+  createCustomer: (body) => request('POST', '/customers', { body }),
+  importCustomers: (body) => request('POST', '/customers/import', { body }),
+  registerWarranty: (body) => request('POST', '/warranty-registrations', { body }),
+  updateCustomer: (id, body, version) => request('PATCH', `/customers/${id}`, { body, ifMatch: version }),
+  customerTimeline: (id) => request('GET', `/customers/${id}/timeline`),
+  listModels: (query) => request('GET', '/product-models', { query }),
+  createModel: (body) => request('POST', '/product-models', { body }),
+  listLabour: (query) => request('GET', '/labour-operations', { query }),
+  createLabour: (body) => request('POST', '/labour-operations', { body }),
+  listAssets: (query) => request('GET', '/assets', { query }),
+  getAsset: (id) => request('GET', `/assets/${id}`),
+  createAsset: (body) => request('POST', '/assets', { body }),
+  assetWarranty: (id, query) => request('GET', `/assets/${id}/warranty`, { query }),
+  assetReadings: (id) => request('GET', `/assets/${id}/readings`),
+  assetTransfers: (id) => request('GET', `/assets/${id}/transfers`),
+  maintenanceDue: (query) => request('GET', '/maintenance/due', { query }),
+  firstService: (query) => request('GET', '/maintenance/first-service', { query }),
+  listCampaigns: (query) => request('GET', '/campaigns', { query }),
+  createCampaign: (body) => request('POST', '/campaigns', { body }),
 }
 
 // Read every page of a list (organisations for the tree, for example), at most `max` records.

@@ -24,6 +24,34 @@ const routes = [
         meta: { perm: 'wo.read', title: 'wo.detail', menu: 'work-orders' }, props: true,
       },
       {
+        path: 'customers', name: 'customers', component: () => import('./views/customers/CustomerList.vue'),
+        meta: { perm: 'customer.read', title: 'menu.customers', menu: 'customers' },
+      },
+      {
+        path: 'customers/:id(\\d+)', name: 'customer', component: () => import('./views/customers/CustomerDetail.vue'),
+        meta: { perm: 'customer.read', title: 'cust.archive', menu: 'customers' }, props: true,
+      },
+      {
+        path: 'assets/:id(\\d+)', name: 'asset', component: () => import('./views/customers/AssetDetail.vue'),
+        meta: { perm: 'customer.read', title: 'asset.title', menu: 'customers' }, props: true,
+      },
+      {
+        path: 'product-models', name: 'product-models', component: () => import('./views/product-models/ModelList.vue'),
+        meta: { perm: 'customer.read', title: 'menu.productModels', menu: 'product-models' },
+      },
+      {
+        path: 'warranty-registration', name: 'warranty-registration', component: () => import('./views/customers/WarrantyRegister.vue'),
+        meta: { perm: 'warranty.register', title: 'menu.warrantyRegister', menu: 'warranty-registration' },
+      },
+      {
+        path: 'campaigns', name: 'campaigns', component: () => import('./views/campaigns/CampaignList.vue'),
+        meta: { perm: 'customer.write', title: 'menu.campaigns', menu: 'campaigns' },
+      },
+      {
+        path: 'maintenance', name: 'maintenance', component: () => import('./views/maintenance/MaintenanceDue.vue'),
+        meta: { perm: 'customer.read', title: 'menu.maintenance', menu: 'maintenance' },
+      },
+      {
         path: 'organizations', name: 'organizations', component: () => import('./views/organizations/OrgList.vue'),
         meta: { perm: 'org.read', title: 'menu.organizations', menu: 'organizations' },
       },

@@ -1,0 +1,699 @@
+/*
+ * customers.c — the customer archive (客户档案, DOMAIN §2, issue 3 item 1): customers with
+ * several phones (normalised +86…, unique per tenant) and addresses; lookup by the end of
+ * any phone, name, plate or serial; optimistic updates; merge of two customers in one
+ * transaction (every linked record moves); the archive timeline.
+ *
+ * Scope: customers belong to the tenant (a customer may call any outlet), so staff with
+ * customer.read see every customer of their tenant; a customer account sees only itself.
+ * A merged-away customer keeps its row (merged_into set) for the audit trail; lists hide it.
+ */
+#include "store/store.h"
+#include "domain/care.h"
+#include "domain/perm.h"
+#include "domain/warranty.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CU_COLS "c.id, c.kind, c.name, c.class, c.source, c.tags_json, c.consent_json, c.notes, c.org_id, " \
+		"c.merged_into AS _merged, c.created_at, c.updated_at, c.version, " \
+		"(SELECT max(w.created_at) FROM work_orders w WHERE w.tenant_id = c.tenant_id AND w.customer_id = c.id) AS _last"
+
+struct cu_ctx {
+	const principal *who;
+	const actor *a;
+	int64_t id, from_id, if_match, cursor, next;
+	int limit;
+	const cust_filter *f;
+	json_t *in, *out;
+	st_info *info;
+	bool no_phone_lock; /* import: thousands of rows in one transaction (PostgreSQL's lock table is finite) */
+};
+
+static int invalid(st_info *info, const char *field, const char *detail)
+{
+	snprintf(info->field, sizeof info->field, "%s", field);
+	snprintf(info->detail, sizeof info->detail, "%s", detail);
+	return ST_INVALID;
+}
+
+static bool is_customer(const principal *who)
+{
+	return who->customer_id || (who->roles & (1u << ROLE_CUSTOMER));
+}
+
+/* Phones and addresses of customer id into o. */
+static int children_load(db_tx *tx, int64_t tenant, int64_t id, json_t *o)
+{
+	dbv p[] = {VI(tenant), VI(id)};
+	db_res *r;
+	if (db_query(tx, "SELECT phone FROM customer_phones WHERE tenant_id = ? AND customer_id = ? ORDER BY id", p, 2,
+		     &r) != DB_OK)
+		return ST_DB;
+	json_t *phones = json_array();
+	for (int i = 0; i < db_rows(r); i++)
+		json_array_append_new(phones, json_string(db_text(r, i, 0)));
+	db_res_free(r);
+	json_object_set_new(o, "phones", phones);
+	if (db_query(tx,
+		     "SELECT id, province, city, district, text, lat, lon FROM customer_addresses WHERE tenant_id = ? AND "
+		     "customer_id = ? ORDER BY id",
+		     p, 2, &r) != DB_OK)
+		return ST_DB;
+	json_t *addrs = json_array();
+	for (int i = 0; i < db_rows(r); i++)
+		json_array_append_new(addrs, row_json(r, i));
+	db_res_free(r);
+	json_object_set_new(o, "addresses", addrs);
+	return ST_OK;
+}
+
+static int32_t local_day(const principal *who, int64_t ms)
+{
+	return (int32_t)((ms + (int64_t)who->tz_offset_min * 60000) / 86400000);
+}
+
+/* Customer care facts (DOMAIN §6): the last visit (latest work order, else the day the
+ * customer was recorded), the churn class by the 3-6-9 rule and the next contact of the
+ * ABC plan. */
+static void care_facts(const principal *who, json_t *o, const db_res *r, int row)
+{
+	care_policy p = care_policy_default();
+	int64_t last = db_isnull(r, row, 13) ? db_int(r, row, 10) : db_int(r, row, 13);
+	json_set_time(o, "last_visit_at", db_isnull(r, row, 13) ? 0 : db_int(r, row, 13));
+	int32_t day = local_day(who, last);
+	json_object_set_new(o, "churn", json_string(care_churn_name(care_churn(&p, day, local_day(who, now_ms())))));
+	const char *cls = db_text(r, row, 3);
+	char next[11];
+	wty_day_format(care_next_contact(&p, cls ? cls[0] : 'C', day), next);
+	json_object_set_new(o, "next_contact", json_string(next));
+}
+
+static json_t *cu_json(const principal *who, const db_res *r, int row)
+{
+	json_t *o = row_json(r, row);
+	care_facts(who, o, r, row);
+	if (json_is_null(json_object_get(o, "tags")))
+		json_object_set_new(o, "tags", json_array());
+	json_object_set_new(o, "merged_into", db_isnull(r, row, 9) ? json_null() : json_integer(db_int(r, row, 9)));
+	return o;
+}
+
+/* Load one customer in scope (merged ones too, with merged_into set). */
+static int cu_load(db_tx *tx, const principal *who, int64_t id, json_t **out)
+{
+	if (is_customer(who) && id != who->customer_id)
+		return ST_NOT_FOUND;
+	dbv p[] = {VI(id), VI(who->tenant_id)};
+	db_res *r;
+	if (db_query(tx, "SELECT " CU_COLS " FROM customers c WHERE c.id = ? AND c.tenant_id = ?", p, 2, &r) != DB_OK)
+		return ST_DB;
+	int rc = ST_NOT_FOUND;
+	if (db_rows(r)) {
+		*out = cu_json(who, r, 0);
+		rc = children_load(tx, who->tenant_id, id, *out);
+	}
+	db_res_free(r);
+	return rc;
+}
+
+/* PostgreSQL: serialise creators of the same phone (the same lock as work orders take). */
+static int phone_lock(db_tx *tx, int64_t tenant, const char *phone)
+{
+	if (db_tx_kind(tx) != DB_PG)
+		return ST_OK;
+	dbv p[] = {VI(tenant % 2147483647), VT(phone)};
+	return db_exec(tx, "SELECT pg_advisory_xact_lock(?, hashtext(?))", p, 2) == DB_OK ? ST_OK : ST_DB;
+}
+
+/* Give customer `id` exactly the phones of `phones`; a phone of another customer → conflict. */
+static int phones_set(db_tx *tx, struct cu_ctx *c, int64_t id, json_t *phones)
+{
+	int64_t tenant = c->a->who->tenant_id;
+	size_t i;
+	json_t *v;
+	json_array_foreach(phones, i, v) {
+		const char *ph = json_string_value(v);
+		int rc = c->no_phone_lock ? ST_OK : phone_lock(tx, tenant, ph);
+		if (rc != ST_OK)
+			return rc;
+		int64_t owner = 0;
+		dbv p[] = {VI(tenant), VT(ph)};
+		rc = db_query_int(tx, "SELECT customer_id FROM customer_phones WHERE tenant_id = ? AND phone = ?", p, 2, &owner);
+		if (rc == ST_DB)
+			return rc;
+		if (rc == ST_OK && owner != id) {
+			c->info->existing_id = owner;
+			snprintf(c->info->field, sizeof c->info->field, "phones");
+			snprintf(c->info->detail, sizeof c->info->detail, "the phone %s already belongs to customer %lld", ph,
+				 (long long)owner);
+			return ST_CONFLICT;
+		}
+	}
+	dbv pd[] = {VI(tenant), VI(id)};
+	if (db_exec(tx, "DELETE FROM customer_phones WHERE tenant_id = ? AND customer_id = ?", pd, 2) != DB_OK)
+		return ST_DB;
+	json_array_foreach(phones, i, v) {
+		/* the same phone twice in the list: once (a failed INSERT would abort a PostgreSQL transaction) */
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = json_equal(json_array_get(phones, k), v);
+		if (seen)
+			continue;
+		dbv p[] = {VI(tenant), VI(id), VT(json_string_value(v))};
+		int e = db_exec(tx, "INSERT INTO customer_phones(tenant_id, customer_id, phone) VALUES (?, ?, ?)", p, 3);
+		if (e == DB_UNIQUE) {
+			/* another transaction took it meanwhile */
+			snprintf(c->info->field, sizeof c->info->field, "phones");
+			snprintf(c->info->detail, sizeof c->info->detail, "the phone %s already belongs to another customer",
+				 json_string_value(v));
+			return ST_CONFLICT;
+		}
+		if (e != DB_OK)
+			return ST_DB;
+	}
+	return ST_OK;
+}
+
+static dbv num_or_null(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_number(v) ? VR(json_number_value(v)) : VN;
+}
+
+static int addresses_set(db_tx *tx, int64_t tenant, int64_t id, json_t *addrs)
+{
+	dbv pd[] = {VI(tenant), VI(id)};
+	if (db_exec(tx, "DELETE FROM customer_addresses WHERE tenant_id = ? AND customer_id = ?", pd, 2) != DB_OK)
+		return ST_DB;
+	size_t i;
+	json_t *a;
+	json_array_foreach(addrs, i, a) {
+		dbv p[] = {VI(tenant), VI(id), VT(jstr(a, "province")), VT(jstr(a, "city")), VT(jstr(a, "district")),
+			   VT(jstr(a, "text")), num_or_null(a, "lat"), num_or_null(a, "lon")};
+		if (db_exec(tx,
+			    "INSERT INTO customer_addresses(tenant_id, customer_id, province, city, district, text, lat, lon) "
+			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			    p, 8) != DB_OK)
+			return ST_DB;
+	}
+	return ST_OK;
+}
+
+static char *dump_or_null(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return v && !json_is_null(v) ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+}
+
+/* Insert customer c->in with phones and addresses and its audit row; sets c->id, c->out. */
+static int insert_one(db_tx *tx, struct cu_ctx *c)
+{
+	const principal *who = c->a->who;
+	json_t *in = c->in;
+	int64_t org = json_integer_value(json_object_get(in, "org_id"));
+	int rc;
+	if (org) {
+		rc = org_in_scope(tx, who, org, NULL, 0);
+		if (rc != ST_OK)
+			return rc == ST_NOT_FOUND ? invalid(c->info, "org_id", "organisation not found") : rc;
+	} else {
+		org = who->org_id;
+	}
+	int64_t now = now_ms();
+	char *tags = dump_or_null(in, "tags"), *consent = dump_or_null(in, "consent");
+	dbv p[] = {VI(who->tenant_id), VI(org), VT(jstr(in, "kind") ? jstr(in, "kind") : "person"), VT(jstr(in, "name")),
+		   VT(jstr(in, "class") ? jstr(in, "class") : "C"), VT(jstr(in, "source")), VT(tags), VT(consent),
+		   VT(jstr(in, "notes")), VI(now), VI(now)};
+	rc = db_query_int(tx,
+			  "INSERT INTO customers(tenant_id, org_id, kind, name, class, source, tags_json, consent_json, notes, "
+			  "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			  p, 11, &c->id);
+	free(tags);
+	free(consent);
+	if (rc != ST_OK)
+		return ST_DB;
+	if ((rc = phones_set(tx, c, c->id, json_object_get(in, "phones"))) != ST_OK)
+		return rc;
+	if ((rc = addresses_set(tx, who->tenant_id, c->id, json_object_get(in, "addresses"))) != ST_OK)
+		return rc;
+	if ((rc = cu_load(tx, who, c->id, &c->out)) != ST_OK)
+		return rc;
+	return audit_add(tx, c->a, "create", "customer", c->id, NULL, c->out);
+}
+
+static int load_for_write(db_tx *tx, struct cu_ctx *c, int64_t id, int64_t if_match, json_t **before);
+
+/* "on_duplicate":"merge": a phone of the new customer belongs to one existing customer →
+ * the new phones and addresses are added to that customer instead (c->from_id = 1 tells the
+ * caller it answered with an existing record). ST_NOT_FOUND: no phone is known. */
+static int merge_into_existing(db_tx *tx, struct cu_ctx *c)
+{
+	const principal *who = c->a->who;
+	json_t *phones = json_object_get(c->in, "phones");
+	int64_t owner = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(phones, i, v) {
+		int rc = phone_lock(tx, who->tenant_id, json_string_value(v));
+		if (rc != ST_OK)
+			return rc;
+		int64_t o = 0;
+		dbv p[] = {VI(who->tenant_id), VT(json_string_value(v))};
+		rc = db_query_int(tx, "SELECT customer_id FROM customer_phones WHERE tenant_id = ? AND phone = ?", p, 2, &o);
+		if (rc == ST_DB)
+			return rc;
+		if (rc == ST_OK && owner && o != owner) {
+			c->info->existing_id = o;
+			snprintf(c->info->field, sizeof c->info->field, "phones");
+			snprintf(c->info->detail, sizeof c->info->detail,
+				 "the phones belong to two customers (%lld and %lld): merge them first", (long long)owner,
+				 (long long)o);
+			return ST_CONFLICT;
+		}
+		if (rc == ST_OK)
+			owner = o;
+	}
+	if (!owner)
+		return ST_NOT_FOUND;
+	json_t *before = NULL;
+	int rc = load_for_write(tx, c, owner, 0, &before);
+	if (rc != ST_OK)
+		return rc;
+	json_t *all = json_deep_copy(json_object_get(before, "phones"));
+	json_array_extend(all, phones);
+	json_t *addrs = json_deep_copy(json_object_get(before, "addresses"));
+	json_t *more = json_object_get(c->in, "addresses");
+	if (json_is_array(more))
+		json_array_extend(addrs, more);
+	dbv pv[] = {VI(now_ms()), VI(owner)};
+	if ((rc = phones_set(tx, c, owner, all)) == ST_OK && (!json_array_size(more) ||
+							      (rc = addresses_set(tx, who->tenant_id, owner, addrs)) == ST_OK)) {
+		if (db_exec(tx, "UPDATE customers SET updated_at = ?, version = version + 1 WHERE id = ?", pv, 2) != DB_OK)
+			rc = ST_DB;
+	}
+	json_decref(all);
+	json_decref(addrs);
+	c->id = owner;
+	if (rc == ST_OK)
+		rc = cu_load(tx, who, owner, &c->out);
+	if (rc == ST_OK)
+		rc = audit_add(tx, c->a, "update", "customer", owner, before, c->out);
+	json_decref(before);
+	c->from_id = 1;
+	return rc;
+}
+
+static int create_fn(db_tx *tx, void *arg)
+{
+	struct cu_ctx *c = arg;
+	const char *dup = jstr(c->in, "on_duplicate");
+	if (dup && !strcmp(dup, "merge")) {
+		int mrc = merge_into_existing(tx, c);
+		if (mrc == ST_OK) {
+			char loc[64];
+			snprintf(loc, sizeof loc, "/api/v1/customers/%lld", (long long)c->id);
+			return idem_save(tx, c->a, 200, c->out, loc);
+		}
+		if (mrc != ST_NOT_FOUND)
+			return mrc;
+	}
+	int rc = insert_one(tx, c);
+	if (rc != ST_OK)
+		return rc;
+	char loc[64];
+	snprintf(loc, sizeof loc, "/api/v1/customers/%lld", (long long)c->id);
+	return idem_save(tx, c->a, 201, c->out, loc);
+}
+
+/* Import: every row inserted in one transaction; a row whose phone belongs to another
+ * customer (or to an earlier row of the file) is reported and nothing is kept. A dry run
+ * does the same work and always rolls back. */
+struct import_ctx {
+	struct cu_ctx c;
+	json_t *rows;   /* checked customer bodies */
+	json_t *lines;  /* the file's line number of each row */
+	bool dry_run;
+	json_t *errors; /* [{"row","column","reason"}] */
+	json_t *ids;
+};
+
+static int import_fn(db_tx *tx, void *arg)
+{
+	struct import_ctx *m = arg;
+	size_t i;
+	json_t *row;
+	json_array_foreach(m->rows, i, row) {
+		st_info info = {0};
+		m->c.in = row;
+		m->c.info = &info;
+		json_decref(m->c.out);
+		m->c.out = NULL;
+		int rc = insert_one(tx, &m->c);
+		if (rc == ST_CONFLICT || rc == ST_INVALID) {
+			json_array_append_new(m->errors, json_pack("{s:O, s:s, s:s, s:s, s:I}", "row", json_array_get(m->lines, i),
+								   "column", info.field[0] ? info.field : "phones", "code",
+								   rc == ST_CONFLICT ? "phone_taken" : "invalid", "reason", info.detail,
+								   "existing_id", (json_int_t)info.existing_id));
+			continue;
+		}
+		if (rc != ST_OK)
+			return rc;
+		json_array_append_new(m->ids, json_integer(m->c.id));
+	}
+	json_decref(m->c.out);
+	m->c.out = NULL;
+	if (json_array_size(m->errors) || m->dry_run)
+		return ST_CONFLICT; /* roll everything back */
+	return ST_OK;
+}
+
+int store_cust_import(db *d, const actor *a, json_t *rows, json_t *lines, bool dry_run, json_t **errors,
+		      json_t **ids)
+{
+	struct import_ctx m = {.c = {.a = a, .no_phone_lock = true}, .rows = rows, .lines = lines, .dry_run = dry_run,
+			       .errors = json_array(), .ids = json_array()};
+	int rc = db_write(d, import_fn, &m);
+	if (rc == ST_CONFLICT && (dry_run || json_array_size(m.errors)))
+		rc = ST_OK;
+	*errors = m.errors;
+	if (rc != ST_OK || dry_run || json_array_size(m.errors))
+		json_array_clear(m.ids);
+	*ids = m.ids;
+	return rc;
+}
+
+static int finish(int rc, struct cu_ctx *c, json_t **out)
+{
+	if (rc != ST_OK) {
+		json_decref(c->out);
+		c->out = NULL;
+	}
+	*out = c->out;
+	return rc;
+}
+
+int store_cust_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info)
+{
+	struct cu_ctx c = {.a = a, .in = in, .info = info};
+	int rc = finish(db_write(d, create_fn, &c), &c, out);
+	if (rc == ST_OK && c.from_id)
+		info->existing_id = c.id; /* answered with the existing customer */
+	return rc;
+}
+
+static int get_fn(db_tx *tx, void *arg)
+{
+	struct cu_ctx *c = arg;
+	return cu_load(tx, c->who, c->id, &c->out);
+}
+
+int store_cust_get(db *d, const principal *who, int64_t id, json_t **out)
+{
+	struct cu_ctx c = {.who = who, .id = id};
+	return finish(db_read(d, get_fn, &c), &c, out);
+}
+
+/* Load for a write: in scope, not merged away, version as If-Match says. */
+static int load_for_write(db_tx *tx, struct cu_ctx *c, int64_t id, int64_t if_match, json_t **before)
+{
+	int rc = cu_load(tx, c->a->who, id, before);
+	if (rc != ST_OK)
+		return rc;
+	if (!json_is_null(json_object_get(*before, "merged_into"))) {
+		snprintf(c->info->detail, sizeof c->info->detail, "customer %lld was merged into customer %lld",
+			 (long long)id, (long long)json_integer_value(json_object_get(*before, "merged_into")));
+		c->info->existing_id = json_integer_value(json_object_get(*before, "merged_into"));
+		return ST_CONFLICT;
+	}
+	int64_t version = json_integer_value(json_object_get(*before, "version"));
+	if (if_match && if_match != version) {
+		c->info->current_version = version;
+		return ST_STALE;
+	}
+	return ST_OK;
+}
+
+static int update_fn(db_tx *tx, void *arg)
+{
+	struct cu_ctx *c = arg;
+	const principal *who = c->a->who;
+	json_t *before = NULL, *m = NULL;
+	int rc = load_for_write(tx, c, c->id, c->if_match, &before);
+	if (rc != ST_OK)
+		goto out;
+	m = json_deep_copy(before);
+	json_object_update(m, c->in);
+	char *tags = dump_or_null(m, "tags"), *consent = dump_or_null(m, "consent");
+	dbv p[] = {VT(jstr(m, "kind")), VT(jstr(m, "name")), VT(jstr(m, "class")), VT(jstr(m, "source")), VT(tags),
+		   VT(consent), VT(jstr(m, "notes")), VI(now_ms()), VI(c->id),
+		   VI(json_integer_value(json_object_get(before, "version")))};
+	int e = db_exec(tx,
+			"UPDATE customers SET kind = ?, name = ?, class = ?, source = ?, tags_json = ?, consent_json = ?, "
+			"notes = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+			p, 10);
+	free(tags);
+	free(consent);
+	rc = e != DB_OK ? ST_DB : db_changes(tx) == 0 ? ST_STALE : ST_OK;
+	if (rc == ST_OK && json_object_get(c->in, "phones"))
+		rc = phones_set(tx, c, c->id, json_object_get(c->in, "phones"));
+	if (rc == ST_OK && json_object_get(c->in, "addresses"))
+		rc = addresses_set(tx, who->tenant_id, c->id, json_object_get(c->in, "addresses"));
+	if (rc == ST_OK)
+		rc = cu_load(tx, who, c->id, &c->out);
+	if (rc == ST_OK)
+		rc = audit_add(tx, c->a, "update", "customer", c->id, before, c->out);
+out:
+	json_decref(before);
+	json_decref(m);
+	return rc;
+}
+
+int store_cust_update(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info)
+{
+	struct cu_ctx c = {.a = a, .id = id, .if_match = if_match, .in = in, .info = info};
+	return finish(db_write(d, update_fn, &c), &c, out);
+}
+
+static int list_fn(db_tx *tx, void *arg)
+{
+	struct cu_ctx *c = arg;
+	const cust_filter *f = c->f;
+	const principal *who = c->who;
+	buf sql;
+	buf_init(&sql, 0);
+	dbv p[20];
+	int n = 0;
+	char *like_phone = NULL, *like_name = NULL;
+	buf_puts(&sql, "SELECT " CU_COLS " FROM customers c WHERE c.tenant_id = ? AND c.merged_into IS NULL");
+	p[n++] = VI(who->tenant_id);
+	if (is_customer(who)) {
+		buf_puts(&sql, " AND c.id = ?");
+		p[n++] = VI(who->customer_id);
+	}
+	if (f->phone) {
+		/* the end of any phone: "5678" matches +8613912345678 */
+		like_phone = xasprintf("%%%s", f->phone);
+		size_t len = strlen(f->phone);
+		buf_puts(&sql, " AND c.id IN (SELECT customer_id FROM customer_phones WHERE tenant_id = ? AND phone LIKE ?");
+		p[n++] = VI(who->tenant_id);
+		p[n++] = VT(like_phone);
+		if (len >= 4) {
+			/* uses the index customer_phones_tail (0002_archive.sql) */
+			buf_puts(&sql, " AND substr(phone, length(phone) - 3) = ?");
+			p[n++] = VT(f->phone + len - 4);
+		}
+		buf_puts(&sql, ")");
+	}
+	if (f->name) {
+		like_name = like_escape(f->name, false);
+		buf_puts(&sql, " AND c.name LIKE ? ESCAPE '\\'");
+		p[n++] = VT(like_name);
+	}
+	if (f->plate) {
+		buf_puts(&sql, " AND c.id IN (SELECT customer_id FROM assets WHERE tenant_id = ? AND plate = ?)");
+		p[n++] = VI(who->tenant_id);
+		p[n++] = VT(f->plate);
+	}
+	if (f->serial) {
+		buf_puts(&sql, " AND c.id IN (SELECT customer_id FROM assets WHERE tenant_id = ? AND serial = ?)");
+		p[n++] = VI(who->tenant_id);
+		p[n++] = VT(f->serial);
+	}
+	if (f->cls) {
+		buf_puts(&sql, " AND c.class = ?");
+		p[n++] = VT(f->cls);
+	}
+	if (f->churn >= 0) {
+		/* last visit within [lo, hi) in epoch ms, from the 3-6-9 cut-off days */
+		care_policy cp = care_policy_default();
+		int32_t today = local_day(who, now_ms());
+		int64_t tz = (int64_t)who->tz_offset_min * 60000;
+		int64_t hi = f->churn == CHURN_ACTIVE ? INT64_MAX
+						      : ((int64_t)care_churn_cutoff(&cp, f->churn, today) + 1) * 86400000 - tz;
+		int64_t lo = f->churn == CHURN_LOST ? INT64_MIN
+						    : ((int64_t)care_churn_cutoff(&cp, f->churn + 1, today) + 1) * 86400000 - tz;
+		buf_puts(&sql, " AND COALESCE((SELECT max(w.created_at) FROM work_orders w WHERE w.tenant_id = c.tenant_id AND "
+			       "w.customer_id = c.id), c.created_at) >= ? AND COALESCE((SELECT max(w.created_at) FROM work_orders w "
+			       "WHERE w.tenant_id = c.tenant_id AND w.customer_id = c.id), c.created_at) < ?");
+		p[n++] = VI(lo);
+		p[n++] = VI(hi);
+	}
+	if (c->cursor) {
+		buf_puts(&sql, " AND c.id < ?");
+		p[n++] = VI(c->cursor);
+	}
+	buf_printf(&sql, " ORDER BY c.id DESC LIMIT %d", c->limit + 1);
+	db_res *r;
+	int e = db_query(tx, sql.data, p, n, &r);
+	buf_free(&sql);
+	free(like_phone);
+	free(like_name);
+	if (e != DB_OK)
+		return ST_DB;
+	c->out = json_array();
+	int rows = db_rows(r), rc = ST_OK;
+	for (int i = 0; i < rows && i < c->limit && rc == ST_OK; i++) {
+		json_t *o = cu_json(who, r, i);
+		rc = children_load(tx, who->tenant_id, db_int(r, i, 0), o);
+		json_array_append_new(c->out, o);
+	}
+	c->next = rows > c->limit ? db_int(r, c->limit - 1, 0) : 0;
+	db_res_free(r);
+	return rc;
+}
+
+int store_cust_list(db *d, const principal *who, const cust_filter *f, int limit, int64_t cursor, json_t **items,
+		    int64_t *next)
+{
+	struct cu_ctx c = {.who = who, .f = f, .limit = limit, .cursor = cursor};
+	int rc = finish(db_read(d, list_fn, &c), &c, items);
+	*next = c.next;
+	return rc;
+}
+
+static int merge_fn(db_tx *tx, void *arg)
+{
+	struct cu_ctx *c = arg;
+	const principal *who = c->a->who;
+	json_t *into = NULL, *from = NULL;
+	int rc;
+	if (c->id == c->from_id) {
+		rc = invalid(c->info, "from_id", "a customer cannot be merged into itself");
+		goto out;
+	}
+	/* PostgreSQL: lock both rows (in id order) so two merges of the same customers serialise. */
+	if (db_tx_kind(tx) == DB_PG) {
+		dbv pl[] = {VI(c->id < c->from_id ? c->id : c->from_id), VI(c->id < c->from_id ? c->from_id : c->id),
+			    VI(who->tenant_id)};
+		db_res *lr;
+		if (db_query(tx, "SELECT id FROM customers WHERE id IN (?, ?) AND tenant_id = ? ORDER BY id FOR UPDATE", pl, 3,
+			     &lr) != DB_OK) {
+			rc = ST_DB;
+			goto out;
+		}
+		db_res_free(lr);
+	}
+	if ((rc = load_for_write(tx, c, c->id, c->if_match, &into)) != ST_OK)
+		goto out;
+	if ((rc = load_for_write(tx, c, c->from_id, 0, &from)) != ST_OK) {
+		if (rc == ST_NOT_FOUND)
+			rc = invalid(c->info, "from_id", "customer not found");
+		else if (rc == ST_CONFLICT)
+			snprintf(c->info->field, sizeof c->info->field, "from_id");
+		goto out;
+	}
+	/* Every linked record moves to the customer kept. DOMAIN §2: the archive is the customer
+	 * with all their assets, orders, calls, letters, complaints and bills. */
+	static const char *const moves[] = {
+		"UPDATE customer_phones SET customer_id = ? WHERE tenant_id = ? AND customer_id = ?",
+		"UPDATE customer_addresses SET customer_id = ? WHERE tenant_id = ? AND customer_id = ?",
+		"UPDATE assets SET customer_id = ?, version = version + 1 WHERE tenant_id = ? AND customer_id = ?",
+		"UPDATE work_orders SET customer_id = ? WHERE tenant_id = ? AND customer_id = ?",
+		"UPDATE warranty_registrations SET customer_id = ? WHERE tenant_id = ? AND customer_id = ?",
+		"UPDATE users SET customer_id = ? WHERE tenant_id = ? AND customer_id = ?",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(moves); i++) {
+		dbv p[] = {VI(c->id), VI(who->tenant_id), VI(c->from_id)};
+		if (db_exec(tx, moves[i], p, 3) != DB_OK) {
+			rc = ST_DB;
+			goto out;
+		}
+	}
+	int64_t now = now_ms();
+	/* The better class of the two is kept (A before B before C). */
+	const char *ca = jstr(into, "class"), *cb = jstr(from, "class");
+	const char *cls = ca && cb && strcmp(cb, ca) < 0 ? cb : ca;
+	dbv pf[] = {VI(c->id), VI(now), VI(c->from_id)};
+	dbv pi[] = {VT(cls), VI(now), VI(c->id)};
+	if (db_exec(tx, "UPDATE customers SET merged_into = ?, updated_at = ?, version = version + 1 WHERE id = ?", pf, 3) !=
+		    DB_OK ||
+	    db_exec(tx, "UPDATE customers SET class = ?, updated_at = ?, version = version + 1 WHERE id = ?", pi, 3) != DB_OK) {
+		rc = ST_DB;
+		goto out;
+	}
+	if ((rc = cu_load(tx, who, c->id, &c->out)) != ST_OK)
+		goto out;
+	json_t *note = json_pack("{s:I}", "merged_into", (json_int_t)c->id);
+	rc = audit_add(tx, c->a, "merge", "customer", c->from_id, from, note);
+	json_decref(note);
+	if (rc == ST_OK)
+		rc = audit_add(tx, c->a, "merge", "customer", c->id, into, c->out);
+out:
+	json_decref(into);
+	json_decref(from);
+	return rc;
+}
+
+int store_cust_merge(db *d, const actor *a, int64_t id, int64_t from_id, int64_t if_match, json_t **out,
+		     st_info *info)
+{
+	struct cu_ctx c = {.a = a, .id = id, .from_id = from_id, .if_match = if_match, .info = info};
+	return finish(db_write(d, merge_fn, &c), &c, out);
+}
+
+static int timeline_fn(db_tx *tx, void *arg)
+{
+	struct cu_ctx *c = arg;
+	const principal *who = c->who;
+	json_t *cust = NULL;
+	int rc = cu_load(tx, who, c->id, &cust);
+	json_decref(cust);
+	if (rc != ST_OK)
+		return rc;
+	/* Audit rows of the customer and of its assets, and the events of its work orders, newest first. */
+	dbv p[] = {VI(who->tenant_id), VI(c->id), VI(who->tenant_id), VI(c->id),
+		   VI(who->tenant_id), VI(who->tenant_id), VI(c->id)};
+	db_res *r;
+	if (db_query(tx,
+		     "SELECT * FROM ("
+		     "SELECT l.at AS at, l.action AS event, l.entity AS entity, l.entity_id AS entity_id, u.name AS actor "
+		     "FROM audit_log l LEFT JOIN users u ON u.id = l.user_id WHERE l.tenant_id = ? AND "
+		     "((l.entity = 'customer' AND l.entity_id = ?) OR (l.entity = 'asset' AND "
+		     "l.entity_id IN (SELECT id FROM assets WHERE tenant_id = ? AND customer_id = ?))) "
+		     "UNION ALL "
+		     "SELECT e.at, e.event, 'work_order', e.order_id, u.name FROM wo_events e JOIN work_orders w ON w.id = "
+		     "e.order_id LEFT JOIN users u ON u.id = e.actor_id WHERE e.tenant_id = ? AND w.tenant_id = ? AND "
+		     "w.customer_id = ?) t ORDER BY at DESC LIMIT 500",
+		     p, 7, &r) != DB_OK)
+		return ST_DB;
+	c->out = json_array();
+	for (int i = 0; i < db_rows(r); i++) {
+		json_t *e = json_object();
+		json_set_time(e, "at", db_int(r, i, 0));
+		json_object_set_new(e, "event", json_string(db_text(r, i, 1)));
+		json_object_set_new(e, "entity", json_string(db_text(r, i, 2)));
+		json_object_set_new(e, "entity_id", json_integer(db_int(r, i, 3)));
+		json_object_set_new(e, "actor", db_text(r, i, 4) ? json_string(db_text(r, i, 4)) : json_null());
+		json_array_append_new(c->out, e);
+	}
+	db_res_free(r);
+	return ST_OK;
+}
+
+int store_cust_timeline(db *d, const principal *who, int64_t id, json_t **items)
+{
+	struct cu_ctx c = {.who = who, .id = id};
+	return finish(db_read(d, timeline_fn, &c), &c, items);
+}
