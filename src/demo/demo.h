@@ -28,7 +28,8 @@ typedef struct demo_opts {
 typedef struct demo_result {
 	bool already;         /* the base set was there before: nothing added to it */
 	int64_t loaded_seed;  /* the seed the base set was loaded with */
-	int manufacturers, stations, outlets, technicians, staff, customers, phones, addresses, models, assets, orders;
+	int manufacturers, stations, outlets, technicians, staff, customer_logins;
+	int customers, phones, addresses, models, assets, orders;
 	int status_count[14]; /* base orders per status, in DOMAIN §3 order */
 	int64_t bulk_orders;  /* extra orders written */
 	double base_s, bulk_s;

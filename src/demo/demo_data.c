@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-int rng_weighted(rng *r, const int *weights, int n)
+int demo_rng_weighted(rng *r, const int *weights, int n)
 {
 	int total = 0;
 	for (int i = 0; i < n; i++)

@@ -54,7 +54,7 @@ static inline bool rng_pct(rng *r, int pct)
 }
 
 /* An index into weights[0..n-1] drawn in proportion to the weights. */
-int rng_weighted(rng *r, const int *weights, int n);
+int demo_rng_weighted(rng *r, const int *weights, int n);
 
 #define RNG_PICK(r, arr) ((arr)[rng_below((r), (uint32_t)(sizeof(arr) / sizeof((arr)[0])))])
 

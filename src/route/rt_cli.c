@@ -16,13 +16,13 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: fuwu route solve [options] < problem.json > solution.json\n"
-		   "  Solve a vehicle-routing problem in the VROOM JSON format (docs/routing.md).\n"
-		   "  --time-limit S    seconds of wall-clock time (default 5; 0: a quick construction)\n"
-		   "  --seed N          random seed (default 1)\n"
-		   "  --iterations N    also stop after N genetic iterations (same seed and N: same answer)\n"
-		   "  --max-jobs N      refuse problems with more jobs (default 5000)\n"
-		   "  --verbose         progress on stderr\n"
-		   "  --help            show this help\n");
+	           "  Solve a vehicle-routing problem in the VROOM JSON format (docs/routing.md).\n"
+	           "  --time-limit S    seconds of wall-clock time (default 5; 0: a quick construction)\n"
+	           "  --seed N          random seed (default 1)\n"
+	           "  --iterations N    also stop after N genetic iterations (same seed and N: same answer)\n"
+	           "  --max-jobs N      refuse problems with more jobs (default 5000)\n"
+	           "  --verbose         progress on stderr\n"
+	           "  --help            show this help\n");
 }
 
 int route_main(int argc, char **argv)
@@ -80,6 +80,8 @@ int route_main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* the time limit covers reading and parsing the input too */
+	int64_t t0 = mono_ns();
 	buf in;
 	buf_init(&in, MAX_INPUT);
 	char chunk[65536];
@@ -95,9 +97,12 @@ int route_main(int argc, char **argv)
 	buf_free(&in);
 	if (!problem) {
 		fprintf(stderr, "fuwu route: bad input: malformed JSON at line %d, column %d: %s\n", jerr.line,
-			jerr.column, jerr.text);
+		        jerr.column, jerr.text);
 		return 2;
 	}
+	par.time_limit -= (double)(mono_ns() - t0) * 1e-9;
+	if (par.time_limit < 0)
+		par.time_limit = 0;
 	char err[512];
 	json_t *sol = rt_json_solve(problem, &par, (size_t)max_jobs, err, sizeof(err));
 	json_decref(problem);
@@ -105,7 +110,10 @@ int route_main(int argc, char **argv)
 		fprintf(stderr, "fuwu route: bad input: %s\n", err);
 		return 2;
 	}
-	int rc = json_dumpf(sol, stdout, JSON_COMPACT) == 0 && fputc('\n', stdout) != EOF && fflush(stdout) == 0 ? 0 : 1;
+	int rc = json_dumpf(sol, stdout, JSON_COMPACT | JSON_REAL_PRECISION(15)) == 0 && fputc('\n', stdout) != EOF &&
+	                 fflush(stdout) == 0
+	             ? 0
+	             : 1;
 	json_decref(sol);
 	if (rc)
 		fprintf(stderr, "fuwu route: cannot write the solution\n");

@@ -40,7 +40,8 @@ typedef struct hgs {
 	double wtw, wld;
 	int ok_tw, ok_ld, nsample;
 	int64_t it, it_best;
-	int nserv;       /* jobs some vehicle can serve */
+	int nserv;    /* jobs some vehicle can serve */
+	bool overcon; /* the construction left servable jobs out: not all fit */
 	int *buf, *buf2, *mark;
 } hgs;
 
@@ -163,8 +164,10 @@ static void pop_remove(pop *P, int k)
 	if (k != last) {
 		P->x[k] = P->x[last];
 		for (int o = 0; o < P->n; o++) {
-			P->dist[(size_t)k * (size_t)P->cap + (size_t)o] = P->dist[(size_t)last * (size_t)P->cap + (size_t)o];
-			P->dist[(size_t)o * (size_t)P->cap + (size_t)k] = P->dist[(size_t)o * (size_t)P->cap + (size_t)last];
+			P->dist[(size_t)k * (size_t)P->cap + (size_t)o] =
+			    P->dist[(size_t)last * (size_t)P->cap + (size_t)o];
+			P->dist[(size_t)o * (size_t)P->cap + (size_t)k] =
+			    P->dist[(size_t)o * (size_t)P->cap + (size_t)last];
 		}
 		P->dist[(size_t)k * (size_t)P->cap + (size_t)k] = 0;
 	}
@@ -239,7 +242,7 @@ static void consider(hgs *h, rt_indiv *x)
 	h->it_best = h->it;
 	if (h->par->verbose)
 		fprintf(stderr, "route: it %lld  t %.2fs  unassigned %d  cost %.2f\n", (long long)h->it,
-			rt_clock_elapsed(&h->clk), x->nun, x->dist);
+		        rt_clock_elapsed(&h->clk), x->nun, x->dist);
 }
 
 /* Education and placement of the state in h->ls: local search, then into a subpopulation;
@@ -324,6 +327,19 @@ static void random_solution(hgs *h)
 		if (m->reason[u] == RT_UA_NONE)
 			h->buf[n++] = u;
 	rt_shuffle(&h->rng, h->buf, n);
+	if (h->overcon) {
+		/* not everything fits: random order within each priority, only where it fits */
+		for (int a = 1; a < n; a++) {
+			int x = h->buf[a], b = a - 1;
+			while (b >= 0 && m->prio[h->buf[b]] < m->prio[x]) {
+				h->buf[b + 1] = h->buf[b];
+				b--;
+			}
+			h->buf[b + 1] = x;
+		}
+		rt_ls_insert(ls, h->buf, n, true);
+		return;
+	}
 	int nv = m->nv;
 	int *cnt = xcalloc((size_t)nv, sizeof(int));
 	int **lists = xcalloc((size_t)nv, sizeof(int *));
@@ -335,7 +351,7 @@ static void random_solution(hgs *h)
 		int u = h->buf[k];
 		int tries = 0;
 		while (tries < nv && (!rt_compat(m, u, v) || cnt[v] >= m->p->vehicles[v].max_tasks ||
-				      (cnt[v] >= per && tries < nv / 2))) {
+		                      (cnt[v] >= per && tries < nv / 2))) {
 			v = (v + 1) % nv;
 			tries++;
 		}
@@ -381,7 +397,10 @@ static void construct(hgs *h)
 		if (m->reason[u] == RT_UA_NONE)
 			h->buf2[n++] = u;
 	qsort_r(h->buf2, (size_t)n, sizeof(int), cmp_construct, (void *)m);
+	const rt_clock *clk = ls->clk;
+	ls->clk = NULL; /* the construction is the answer of last resort: always complete */
 	rt_ls_insert(ls, h->buf2, n, true);
+	ls->clk = clk;
 }
 
 /* ---- crossover ---- */
@@ -437,7 +456,7 @@ static int routes_by_angle(const rt_model *m, const rt_indiv *x, int *out)
 /* Build one SREX offspring into h->ls. variant 0: the A block loses the jobs that B's kept
  * routes have; variant 1: B's kept routes lose the jobs of the A block. */
 static void srex_build(hgs *h, const rt_indiv *A, const rt_indiv *B, const int *blockA, const int *blockB, int nmove,
-		       int variant)
+                       int variant)
 {
 	const rt_model *m = h->m;
 	rt_ls *ls = &h->ls;
@@ -518,7 +537,7 @@ static void srex_build(hgs *h, const rt_indiv *A, const rt_indiv *B, const int *
 		if (ls->rof[u] < 0 && m->reason[u] == RT_UA_NONE && (A->succ[u] != -2 || B->succ[u] != -2))
 			h->buf2[nmiss++] = u;
 	rt_shuffle(&h->rng, h->buf2, nmiss);
-	rt_ls_insert(ls, h->buf2, nmiss, false);
+	rt_ls_insert(ls, h->buf2, nmiss, h->overcon);
 	free(inB);
 	free(used);
 }
@@ -628,7 +647,7 @@ void rt_solve(const rt_problem *p, const rt_params *par, rt_solution *out)
 	memset(h, 0, sizeof(H));
 	rt_clock_start(&h->clk, par->cpu_clock, par->time_limit);
 	rt_model m;
-	rt_model_build(&m, p, 40);
+	rt_model_build(&m, p, 12); /* 12 granular neighbours: tuned on Solomon and Homberger 200 */
 	h->m = &m;
 	h->par = par;
 	rt_rng_seed(&h->rng, par->seed);
@@ -661,12 +680,24 @@ void rt_solve(const rt_problem *p, const rt_params *par, rt_solution *out)
 	construct(h);
 	rt_ls_export(&h->ls, h->best);
 	h->best->pcost = h->best->dist;
+	if (par->verbose)
+		fprintf(stderr, "route: %d jobs, %d vehicles; construction at %.2fs: unassigned %d, cost %.2f\n", m.nj,
+		        m.nv, rt_clock_elapsed(&h->clk), h->best->nun, h->best->dist);
 	if (par->time_limit > 0 && h->nserv > 0) {
 		pop_init(&h->feas, h->mu + h->lambda + 1);
 		pop_init(&h->infeas, h->mu + h->lambda + 1);
-		/* the construction, educated, is one of the first individuals */
-		if (!stop_now(h))
+		/* the construction, educated with quasi-hard penalties (so that it stays feasible
+		 * if the time runs out in the middle), is one of the first individuals */
+		h->overcon = h->best->nun > m.nj - h->nserv;
+		if (!stop_now(h)) {
+			double wtw = h->wtw, wld = h->wld;
+			h->wtw *= 1000;
+			h->wld *= 1000;
 			educate_and_add(h);
+			h->wtw = wtw;
+			h->wld = wld;
+			h->nsample = h->ok_tw = h->ok_ld = 0;
+		}
 		for (int k = 0; k < h->ninit && !stop_now(h); k++) {
 			random_solution(h);
 			educate_and_add(h);
@@ -703,7 +734,7 @@ void rt_solve(const rt_problem *p, const rt_params *par, rt_solution *out)
 	out->seconds = rt_clock_elapsed(&h->clk);
 	if (par->verbose)
 		fprintf(stderr, "route: done  it %lld  t %.2fs  evals %lld  cost %.2f  unassigned %d\n",
-			(long long)h->it, out->seconds, (long long)h->ls.evals, out->cost, out->n_unassigned);
+		        (long long)h->it, out->seconds, (long long)h->ls.evals, out->cost, out->n_unassigned);
 	rt_indiv_free(h->best);
 	rt_indiv_free(h->off);
 	rt_indiv_free(h->tmp);

@@ -44,9 +44,9 @@ void rt_shuffle(rt_rng *r, int *a, int n);
 
 /* ---- the clock that bounds a solve ---- */
 typedef struct rt_clock {
-	int cpu;        /* thread CPU time (benchmarks) or wall time (API) */
-	double t0;      /* reading at the start */
-	double limit;   /* seconds */
+	int cpu;      /* thread CPU time (benchmarks) or wall time (API) */
+	double t0;    /* reading at the start */
+	double limit; /* seconds */
 } rt_clock;
 
 double rt_clock_read(int cpu);
@@ -63,10 +63,10 @@ typedef struct rt_td {
 } rt_td;
 
 typedef struct rt_seg {
-	rt_td core;       /* from the first real stop on (unused when first < 0) */
-	rt_td lead;       /* transparent stops before the first real one (when has_lead) */
-	double dist;      /* travel inside the segment */
-	int first, last;  /* first and last real location; -1: none */
+	rt_td core;      /* from the first real stop on (unused when first < 0) */
+	rt_td lead;      /* transparent stops before the first real one (when has_lead) */
+	double dist;     /* travel inside the segment */
+	int first, last; /* first and last real location; -1: none */
 	int has_lead;
 } rt_seg;
 
@@ -135,30 +135,30 @@ enum { RT_N_JOB, RT_N_BREAK, RT_N_START, RT_N_END };
 
 typedef struct rt_model {
 	const rt_problem *p;
-	int nj, nb, nv, nn;     /* jobs, breaks, vehicles, nodes (nj + nb + 2 nv) */
+	int nj, nb, nv, nn; /* jobs, breaks, vehicles, nodes (nj + nb + 2 nv) */
 	int dims;
 	size_t nl;
 	const double *dur;
 	/* per node */
-	int *loc;               /* -1: transparent */
+	int *loc; /* -1: transparent */
 	int *kind;
-	int *owner;             /* vehicle of a break or depot; -1 for jobs */
+	int *owner; /* vehicle of a break or depot; -1 for jobs */
 	double *service;
 	int *tw_first, *tw_count; /* into tws */
-	int64_t *ld;            /* 3 × dims per node: delivery, pickup, max on board */
-	uint64_t *skills;       /* required (jobs) */
-	rt_tw *tws;             /* problem windows, then one shift window per vehicle */
-	int *prio;              /* per job */
-	int *reason;            /* per job: RT_UA_NONE if some vehicle can serve it alone */
-	int *neigh;             /* nj × gamma granular neighbours (jobs), -1 padded */
+	int64_t *ld;              /* 3 × dims per node: delivery, pickup, max on board */
+	uint64_t *skills;         /* required (jobs) */
+	rt_tw *tws;               /* problem windows, then one shift window per vehicle */
+	int *prio;                /* per job */
+	int *reason;              /* per job: RT_UA_NONE if some vehicle can serve it alone */
+	int *neigh;               /* nj × gamma granular neighbours (jobs), -1 padded */
 	int gamma;
-	double *ang;            /* per job: polar angle around the depot (when coordinates are known) */
-	bool multi_tw;          /* a job or break has more than one window */
-	bool uniform_end;       /* every vehicle ends at the same place with the same closing time */
+	double *ang;      /* per job: polar angle around the depot (when coordinates are known) */
+	bool multi_tw;    /* a job or break has more than one window */
+	bool uniform_end; /* every vehicle ends at the same place with the same closing time */
 	bool any_breaks;
 	bool any_max_tasks;
-	double max_dist;        /* largest travel time between used locations */
-	int64_t max_amount;     /* largest job amount */
+	double max_dist;    /* largest travel time between used locations */
+	int64_t max_amount; /* largest job amount */
 } rt_model;
 
 static inline int rt_start_node(const rt_model *m, int v)
@@ -184,16 +184,16 @@ void rt_model_free(rt_model *m);
 
 /* ---- individuals (solutions kept by the genetic search) ---- */
 typedef struct rt_indiv {
-	int *seq;          /* every route's stops back to back: nodes (jobs and breaks) */
-	int *rstart;       /* nv + 1 offsets into seq */
-	int *succ, *pred;  /* per job: next/previous job, -1 depot, -2 unassigned */
-	int64_t uprio;     /* total priority of the unassigned jobs */
-	int nun;           /* number of unassigned jobs (including those nobody can serve) */
-	double dist, tw;   /* travel and time warp */
-	int64_t excess;    /* load above capacity */
-	double pcost;      /* dist + penalties at the current weights */
+	int *seq;         /* every route's stops back to back: nodes (jobs and breaks) */
+	int *rstart;      /* nv + 1 offsets into seq */
+	int *succ, *pred; /* per job: next/previous job, -1 depot, -2 unassigned */
+	int64_t uprio;    /* total priority of the unassigned jobs */
+	int nun;          /* number of unassigned jobs (including those nobody can serve) */
+	double dist, tw;  /* travel and time warp */
+	int64_t excess;   /* load above capacity */
+	double pcost;     /* dist + penalties at the current weights */
 	bool feasible;
-	double biased;     /* biased fitness in its subpopulation */
+	double biased; /* biased fitness in its subpopulation */
 } rt_indiv;
 
 rt_indiv *rt_indiv_new(const rt_model *m);
@@ -205,38 +205,38 @@ int rt_indiv_cmp(const rt_indiv *a, const rt_indiv *b);
 /* ---- local search ---- */
 typedef struct rt_lroute {
 	int veh;
-	int n, cap;           /* stops including both depots; allocated */
+	int n, cap; /* stops including both depots; allocated */
 	int *nd;
 	rt_seg *pre, *suf, *sufx; /* prefix, suffix, suffix without the end depot (!uniform_end) */
-	int64_t *pld, *sld;   /* loads of prefix/suffix: 3 × dims per position */
-	uint64_t *sskl;       /* skills needed by jobs at positions ≥ k */
-	int *sbrk;            /* breaks at positions ≥ k */
-	int *pjobs;           /* jobs at positions ≤ k */
+	int64_t *pld, *sld;       /* loads of prefix/suffix: 3 × dims per position */
+	uint64_t *sskl;           /* skills needed by jobs at positions ≥ k */
+	int *sbrk;                /* breaks at positions ≥ k */
+	int *pjobs;               /* jobs at positions ≤ k */
 	int njobs;
 	double cost, dist, tw;
 	int64_t excess;
-	int64_t mod;          /* move counter when last changed */
-	double amin, amax;    /* polar sector of its jobs (for SWAP*) */
+	int64_t mod;       /* move counter when last changed */
+	double amin, amax; /* polar sector of its jobs (for SWAP*): start angle and extent */
 } rt_lroute;
 
 typedef struct rt_ls {
 	const rt_model *m;
-	rt_lroute *r;         /* one per vehicle */
-	int *rof, *pos;       /* per node: route and position, -1 if not in a route */
-	int *atw;             /* per node: the window in use */
-	rt_seg *nseg;         /* per node: its one-stop segment with that window */
-	double wtw, wld;      /* penalty weights: time warp, load excess */
+	rt_lroute *r;    /* one per vehicle */
+	int *rof, *pos;  /* per node: route and position, -1 if not in a route */
+	int *atw;        /* per node: the window in use */
+	rt_seg *nseg;    /* per node: its one-stop segment with that window */
+	double wtw, wld; /* penalty weights: time warp, load excess */
 	rt_rng *rng;
 	const rt_clock *clk;
 	bool timeout;
 	int64_t nmoves;
-	int64_t *tested;      /* per job: move counter at its last full test */
-	int *order, *tmp, *tmp2;
+	int64_t *tested; /* per job: move counter at its last full test */
+	int *order, *tmp, *tmp2, *tmp3, *tmp4;
 	int ntmp;
 	bool swapstar;
-	int64_t evals;         /* move evaluations (statistics) */
-	int64_t *evals_inc;    /* = &evals, counted through const pointers */
-	bool verify;           /* tests: compare each move's predicted cost with the recomputation */
+	int64_t evals;      /* move evaluations (statistics) */
+	int64_t *evals_inc; /* = &evals, counted through const pointers */
+	bool verify;        /* tests: compare each move's predicted cost with the recomputation */
 	int64_t verified, verify_fail;
 } rt_ls;
 
@@ -250,7 +250,7 @@ void rt_ls_export(const rt_ls *ls, rt_indiv *x);
 void rt_ls_set_route(rt_ls *ls, int v, const int *jobs, int n);
 void rt_ls_place_breaks(rt_ls *ls);
 /* Insert each listed job at its cheapest position (penalised); feasible_only: only where the
- * route stays feasible, else the job stays unassigned. */
+ * route stays feasible, else the job stays unassigned. Stops at the time limit (ls->clk). */
 void rt_ls_insert(rt_ls *ls, const int *jobs, int n, bool feasible_only);
 void rt_ls_run(rt_ls *ls);
 /* Remove jobs from infeasible routes until every route is feasible. */

@@ -20,9 +20,9 @@
 #include <string.h>
 
 #define MAX_VEHICLES 1000
-#define MAX_LOCS     7000   /* the travel-time matrix stays under 400 MB */
-#define MAX_TWS      64     /* windows per job or break */
-#define MAX_BREAKS   16     /* breaks per vehicle */
+#define MAX_LOCS     7000 /* the travel-time matrix stays under 400 MB */
+#define MAX_TWS      64   /* windows per job or break */
+#define MAX_BREAKS   16   /* breaks per vehicle */
 
 typedef struct jctx {
 	rt_problem *p;
@@ -30,7 +30,7 @@ typedef struct jctx {
 	uint64_t skill_val[RT_MAX_SKILLS];
 	int n_skill;
 	int tw_cap;
-	int dims;                         /* -1: not seen yet */
+	int dims; /* -1: not seen yet */
 	bool has_matrix;
 	char *err;
 	size_t errlen;
@@ -45,6 +45,18 @@ static int fail(jctx *c, const char *fmt, ...)
 	vsnprintf(c->err, c->errlen, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* Members of an object, one per call: it = NULL first, then the previous result; NULL at the end.
+ *   for (void *it = obj_next(o, NULL, &key, &val); it; it = obj_next(o, it, &key, &val)) … */
+static void *obj_next(const json_t *o, void *it, const char **key, const json_t **val)
+{
+	it = it ? json_object_iter_next((json_t *)o, it) : json_object_iter((json_t *)o);
+	if (it) {
+		*key = json_object_iter_key(it);
+		*val = json_object_iter_value(it);
+	}
+	return it;
 }
 
 static bool get_int(const json_t *v, int64_t lo, int64_t hi, int64_t *out)
@@ -72,11 +84,11 @@ static bool get_time(const json_t *v, double *out)
 /* Keys of obj must all be in allowed (NULL-terminated); unsupported VROOM keys get their own
  * message. */
 static int check_keys(jctx *c, const json_t *obj, const char *what, int64_t id, const char *const *allowed,
-		      const char *const *unsupported)
+                      const char *const *unsupported)
 {
 	const char *key;
 	const json_t *val;
-	json_object_foreach((json_t *)obj, key, val) {
+	for (void *it = obj_next(obj, NULL, &key, &val); it; it = obj_next(obj, it, &key, &val)) {
 		(void)val;
 		bool ok = false;
 		for (const char *const *a = allowed; *a && !ok; a++)
@@ -100,7 +112,7 @@ static int skill_bits(jctx *c, const json_t *arr, const char *what, int64_t id, 
 		return fail(c, "%s %lld: skills must be an array of integers", what, (long long)id);
 	size_t k;
 	const json_t *v;
-	json_array_foreach(arr, k, v) {
+	for (k = 0; k < json_array_size(arr) && (v = json_array_get(arr, k)); k++) {
 		int64_t s;
 		if (!get_int(v, 0, UINT32_MAX, &s))
 			return fail(c, "%s %lld: skills must be non-negative integers", what, (long long)id);
@@ -162,18 +174,18 @@ static int windows(jctx *c, const json_t *arr, const char *what, int64_t id, int
 	} else {
 		if (!json_is_array(arr) || json_array_size(arr) == 0)
 			return fail(c, "%s %lld: time_windows must be a non-empty array of [start, end]", what,
-				    (long long)id);
+			            (long long)id);
 		if (json_array_size(arr) > MAX_TWS)
 			return fail(c, "%s %lld: more than %d time windows", what, (long long)id, MAX_TWS);
 		size_t k;
 		const json_t *v;
-		json_array_foreach(arr, k, v) {
+		for (k = 0; k < json_array_size(arr) && (v = json_array_get(arr, k)); k++) {
 			if (!get_tw(v, &w[n]))
 				return fail(c, "%s %lld: a time window must be [start, end] with numbers in [0, %.0f]",
-					    what, (long long)id, RT_HORIZON);
+				            what, (long long)id, RT_HORIZON);
 			if (w[n].end < w[n].start)
 				return fail(c, "%s %lld: time window [%.17g, %.17g] ends before it starts", what,
-					    (long long)id, w[n].start, w[n].end);
+				            (long long)id, w[n].start, w[n].end);
 			n++;
 		}
 		qsort(w, (size_t)n, sizeof(rt_tw), cmp_tw);
@@ -238,7 +250,7 @@ static int coord_loc(jctx *c, coords *cs, double lon, double lat)
 
 /* A location from "<key>" (coordinates) and "<key>_index"; -1 if neither and optional. */
 static int location(jctx *c, coords *cs, const json_t *obj, const char *key, const char *what, int64_t id,
-		    bool required, int *out)
+                    bool required, int *out)
 {
 	char ikey[32];
 	snprintf(ikey, sizeof(ikey), "%s_index", key);
@@ -246,7 +258,7 @@ static int location(jctx *c, coords *cs, const json_t *obj, const char *key, con
 	double lon, lat;
 	if (co && !get_coord(co, &lon, &lat))
 		return fail(c, "%s %lld: %s must be [lon, lat] within [-180, 180] × [-90, 90]", what, (long long)id,
-			    key);
+		            key);
 	if (c->has_matrix) {
 		int64_t v;
 		if (!ix) {
@@ -260,7 +272,7 @@ static int location(jctx *c, coords *cs, const json_t *obj, const char *key, con
 			return fail(c, "%s %lld: %s must be a non-negative integer", what, (long long)id, ikey);
 		if (v >= c->p->n_locs)
 			return fail(c, "%s %lld: %s %lld is outside the matrix (size %d)", what, (long long)id, ikey,
-				    (long long)v, c->p->n_locs);
+			            (long long)v, c->p->n_locs);
 		*out = (int)v;
 		return 0;
 	}
@@ -292,7 +304,7 @@ static int read_matrix(jctx *c, const json_t *root, const char *profile)
 		return fail(c, "matrices has no profile '%.40s'", profile);
 	const char *key;
 	const json_t *val;
-	json_object_foreach((json_t *)prof, key, val) {
+	for (void *it = obj_next(prof, NULL, &key, &val); it; it = obj_next(prof, it, &key, &val)) {
 		(void)val;
 		if (strcmp(key, "durations") && strcmp(key, "distances"))
 			return fail(c, "matrices.%.40s: '%.40s' is not supported (durations, distances)", profile, key);
@@ -310,7 +322,7 @@ static int read_matrix(jctx *c, const json_t *root, const char *profile)
 		const json_t *row = json_array_get(d, a);
 		if (!json_is_array(row) || json_array_size(row) != n)
 			return fail(c, "the duration matrix is not square: row %zu has %zu entries, expected %zu", a,
-				    json_is_array(row) ? json_array_size(row) : 0, n);
+			            json_is_array(row) ? json_array_size(row) : 0, n);
 		for (size_t b = 0; b < n; b++) {
 			double t;
 			if (!get_time(json_array_get(row, b), &t))
@@ -321,12 +333,13 @@ static int read_matrix(jctx *c, const json_t *root, const char *profile)
 	return 0;
 }
 
-static const char *const job_keys[] = {"id", "description", "location", "location_index", "service", "delivery",
-				       "pickup", "skills", "priority", "time_windows", NULL};
+static const char *const job_keys[] = {"id",     "description", "location", "location_index", "service", "delivery",
+                                       "pickup", "skills",      "priority", "time_windows",   NULL};
 static const char *const job_unsup[] = {"setup", "amount", "type", NULL};
-static const char *const veh_keys[] = {"id", "description", "profile", "start", "start_index", "end", "end_index",
-				       "capacity", "skills", "time_window", "breaks", "max_tasks", "speed_factor", NULL};
-static const char *const veh_unsup[] = {"costs", "steps", "max_travel_time", "max_distance", NULL};
+static const char *const veh_keys[] = {"id",     "description", "profile",      "start",  "start_index",
+                                       "end",    "end_index",   "capacity",     "skills", "time_window",
+                                       "breaks", "max_tasks",   "speed_factor", "costs",  NULL};
+static const char *const veh_unsup[] = {"steps", "max_travel_time", "max_distance", NULL};
 static const char *const brk_keys[] = {"id", "description", "time_windows", "service", NULL};
 static const char *const brk_unsup[] = {"max_load", NULL};
 static const char *const top_keys[] = {"jobs", "vehicles", "matrices", "shipments", "options", NULL};
@@ -339,7 +352,7 @@ static int parse(jctx *c, const json_t *root, size_t max_jobs, double *speed_kmh
 	{
 		const char *key;
 		const json_t *val;
-		json_object_foreach((json_t *)root, key, val) {
+		for (void *it = obj_next(root, NULL, &key, &val); it; it = obj_next(root, it, &key, &val)) {
 			(void)val;
 			bool ok = false;
 			for (const char *const *a = top_keys; *a && !ok; a++)
@@ -358,7 +371,7 @@ static int parse(jctx *c, const json_t *root, size_t max_jobs, double *speed_kmh
 		const json_t *val;
 		if (!json_is_object(opt))
 			return fail(c, "options must be an object");
-		json_object_foreach((json_t *)opt, key, val) {
+		for (void *it = obj_next(opt, NULL, &key, &val); it; it = obj_next(opt, it, &key, &val)) {
 			if (strcmp(key, "speed_kmh"))
 				return fail(c, "options: unknown key '%.40s' (speed_kmh)", key);
 			if (!json_is_number(val) || !(json_number_value(val) >= 1 && json_number_value(val) <= 1000))
@@ -379,7 +392,8 @@ static int parse(jctx *c, const json_t *root, size_t max_jobs, double *speed_kmh
 	/* profile: one for all vehicles */
 	const char *profile = "car";
 	for (size_t v = 0; v < nv; v++) {
-		const json_t *o = json_array_get(vehs, v), *pr = json_is_object(o) ? json_object_get(o, "profile") : NULL;
+		const json_t *o = json_array_get(vehs, v),
+		             *pr = json_is_object(o) ? json_object_get(o, "profile") : NULL;
 		if (pr) {
 			if (!json_is_string(pr))
 				return fail(c, "vehicle profile must be a string");
@@ -501,6 +515,34 @@ static int parse(jctx *c, const json_t *root, size_t max_jobs, double *speed_kmh
 			vh->tw_start = w.start;
 			vh->tw_end = w.end;
 		}
+		const json_t *co = json_object_get(o, "costs");
+		if (co) {
+			const char *key;
+			const json_t *val;
+			if (!json_is_object(co)) {
+				fail(c, "vehicle %lld: costs must be an object", (long long)vh->id);
+				goto out;
+			}
+			for (void *it = obj_next(co, NULL, &key, &val); it; it = obj_next(co, it, &key, &val)) {
+				bool ok = json_is_number(val);
+				if (ok && !strcmp(key, "fixed"))
+					ok = get_time(val, &vh->fixed);
+				else if (ok && !strcmp(key, "per_hour"))
+					ok = json_number_value(val) == 3600; /* cost = travel seconds */
+				else if (ok && !strcmp(key, "per_km"))
+					ok = json_number_value(val) == 0;
+				else
+					ok = false;
+				if (!ok) {
+					fail(
+					    c,
+					    "vehicle %lld: costs supports fixed (a non-negative number) only; per_hour "
+					    "must be 3600 and per_km 0",
+					    (long long)vh->id);
+					goto out;
+				}
+			}
+		}
 		vh->max_tasks = INT32_MAX;
 		const json_t *mt = json_object_get(o, "max_tasks");
 		if (mt) {
@@ -521,7 +563,7 @@ static int parse(jctx *c, const json_t *root, size_t max_jobs, double *speed_kmh
 			}
 			size_t k;
 			const json_t *bo;
-			json_array_foreach(bs, k, bo) {
+			for (k = 0; k < json_array_size(bs) && (bo = json_array_get(bs, k)); k++) {
 				if (p->n_breaks == brk_cap) {
 					brk_cap *= 2;
 					p->breaks = xrealloc(p->breaks, sizeof(rt_break) * (size_t)brk_cap);
@@ -531,7 +573,8 @@ static int parse(jctx *c, const json_t *root, size_t max_jobs, double *speed_kmh
 				memset(b, 0, sizeof(*b));
 				c->brk[p->n_breaks] = bo;
 				if (!json_is_object(bo) || !get_int(json_object_get(bo, "id"), 0, INT64_MAX, &b->id)) {
-					fail(c, "vehicle %lld: each break needs a non-negative integer id", (long long)vh->id);
+					fail(c, "vehicle %lld: each break needs a non-negative integer id",
+					     (long long)vh->id);
 					goto out;
 				}
 				if (check_keys(c, bo, "break", b->id, brk_keys, brk_unsup))
@@ -542,7 +585,8 @@ static int parse(jctx *c, const json_t *root, size_t max_jobs, double *speed_kmh
 						     (long long)b->id);
 						goto out;
 					}
-				const json_t *sv = json_object_get(bo, "service"), *bd = json_object_get(bo, "description");
+				const json_t *sv = json_object_get(bo, "service"),
+				             *bd = json_object_get(bo, "description");
 				if (sv && !get_time(sv, &b->service)) {
 					fail(c, "break %lld: service must be a non-negative number", (long long)b->id);
 					goto out;
@@ -552,13 +596,14 @@ static int parse(jctx *c, const json_t *root, size_t max_jobs, double *speed_kmh
 					goto out;
 				}
 				if (windows(c, json_object_get(bo, "time_windows"), "break", b->id, &b->tw_first,
-					    &b->tw_count))
+				            &b->tw_count))
 					goto out;
 				bool fits = false;
 				for (int q = b->tw_first; q < b->tw_first + b->tw_count; q++)
 					fits = fits || (p->tws[q].start <= vh->tw_end && p->tws[q].end >= vh->tw_start);
 				if (!fits) {
-					fail(c, "vehicle %lld: break %lld cannot start within the vehicle's time_window",
+					fail(c,
+					     "vehicle %lld: break %lld cannot start within the vehicle's time_window",
 					     (long long)vh->id, (long long)b->id);
 					goto out;
 				}
@@ -617,7 +662,7 @@ static json_t *output(const jctx *c, const rt_solution *s, double load_ms, doubl
 	const rt_problem *p = c->p;
 	int D = p->n_dims;
 	json_t *routes = json_array(), *una = json_array();
-	double cost = 0, service = 0, waiting = 0;
+	double cost = 0, travel = 0, service = 0, waiting = 0;
 	int64_t sdel[RT_MAX_DIMS] = {0}, spick[RT_MAX_DIMS] = {0}, prio = 0;
 	for (int r = 0; r < s->n_routes; r++) {
 		const rt_route *rt = &s->routes[r];
@@ -630,9 +675,9 @@ static json_t *output(const jctx *c, const rt_solution *s, double load_ms, doubl
 		for (int k = 0; k < sc.n; k++) {
 			const rt_step *st = &sc.steps[k];
 			json_t *o = json_object();
-			if (st->stop == -2 || st->stop == -3) {
-				json_object_set_new(o, "type", json_string(st->stop == -2 ? "start" : "end"));
-				const char *key = st->stop == -2 ? "start" : "end";
+			if (st->type == RT_STEP_START || st->type == RT_STEP_END) {
+				const char *key = st->type == RT_STEP_START ? "start" : "end";
+				json_object_set_new(o, "type", json_string(key));
 				char ikey[16];
 				snprintf(ikey, sizeof(ikey), "%s_index", key);
 				const json_t *loc = json_object_get(vo, key), *ix = json_object_get(vo, ikey);
@@ -640,25 +685,25 @@ static json_t *output(const jctx *c, const rt_solution *s, double load_ms, doubl
 					json_object_set_new(o, "location", json_deep_copy(loc));
 				if (ix)
 					json_object_set_new(o, "location_index", json_deep_copy(ix));
-			} else if (st->stop >= 0) {
-				const rt_job *j = &p->jobs[st->stop];
+			} else if (st->type == RT_STEP_JOB) {
+				const rt_job *j = &p->jobs[st->index];
 				json_object_set_new(o, "type", json_string("job"));
 				json_object_set_new(o, "id", json_integer((json_int_t)j->id));
-				echo(o, c->job[st->stop], "description");
-				echo(o, c->job[st->stop], "location");
-				echo(o, c->job[st->stop], "location_index");
+				echo(o, c->job[st->index], "description");
+				echo(o, c->job[st->index], "location");
+				echo(o, c->job[st->index], "location_index");
 				for (int d = 0; d < D; d++) {
 					del[d] += j->delivery[d];
 					pick[d] += j->pickup[d];
 				}
 				rprio += j->priority;
 			} else {
-				int b = -1 - st->stop;
+				int b = st->index;
 				json_object_set_new(o, "type", json_string("break"));
 				json_object_set_new(o, "id", json_integer((json_int_t)p->breaks[b].id));
 				echo(o, c->brk[b], "description");
 			}
-			if (st->stop != -2 && st->stop != -3) {
+			if (st->type == RT_STEP_JOB || st->type == RT_STEP_BREAK) {
 				json_object_set_new(o, "service", num(st->service));
 				json_object_set_new(o, "waiting_time", num(st->waiting));
 			}
@@ -671,7 +716,7 @@ static json_t *output(const jctx *c, const rt_solution *s, double load_ms, doubl
 		json_t *ro = json_object();
 		json_object_set_new(ro, "vehicle", json_integer((json_int_t)vh->id));
 		echo(ro, vo, "description");
-		json_object_set_new(ro, "cost", num(sc.travel));
+		json_object_set_new(ro, "cost", num(sc.travel + vh->fixed));
 		if (D > 0) {
 			json_object_set_new(ro, "delivery", amount_json(del, D));
 			json_object_set_new(ro, "pickup", amount_json(pick, D));
@@ -682,7 +727,8 @@ static json_t *output(const jctx *c, const rt_solution *s, double load_ms, doubl
 		json_object_set_new(ro, "priority", json_integer((json_int_t)rprio));
 		json_object_set_new(ro, "steps", steps);
 		json_array_append_new(routes, ro);
-		cost += sc.travel;
+		cost += sc.travel + vh->fixed;
+		travel += sc.travel;
 		service += sc.service;
 		waiting += sc.waiting;
 		prio += rprio;
@@ -712,7 +758,7 @@ static json_t *output(const jctx *c, const rt_solution *s, double load_ms, doubl
 		json_object_set_new(sum, "pickup", amount_json(spick, D));
 	}
 	json_object_set_new(sum, "service", num(service));
-	json_object_set_new(sum, "duration", num(cost));
+	json_object_set_new(sum, "duration", num(travel));
 	json_object_set_new(sum, "waiting_time", num(waiting));
 	json_object_set_new(sum, "priority", json_integer((json_int_t)prio));
 	json_t *ct = json_object();
@@ -759,7 +805,8 @@ json_t *rt_json_solve(json_t *problem, const rt_params *par, size_t max_jobs, ch
 		goto done;
 	double t1 = rt_clock_read(0);
 	rt_params q = *par;
-	q.time_limit -= t1 - t0; /* the limit covers reading the problem too */
+	/* the limit covers reading the problem and writing the solution too */
+	q.time_limit -= (t1 - t0) + 0.02 * q.time_limit + 1e-6 * (double)p.n_jobs * 20;
 	if (q.time_limit < 0)
 		q.time_limit = 0;
 	rt_solution s;
@@ -775,8 +822,7 @@ done:
 	return out;
 }
 
-json_t *route_solve_json(json_t *problem, double time_limit_s, unsigned seed, size_t max_jobs, char *err,
-			 size_t errlen)
+json_t *route_solve_json(json_t *problem, double time_limit_s, unsigned seed, size_t max_jobs, char *err, size_t errlen)
 {
 	rt_params par;
 	rt_params_default(&par);

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TW_EPS   1e-7  /* time warp below this is none (rounding) */
-#define GAIN_EPS 1e-7  /* a move must gain more than this */
+#define TW_EPS   1e-7 /* time warp below this is none (rounding) */
+#define GAIN_EPS 1e-7 /* a move must gain more than this */
 
 typedef struct piece {
 	int r, a, b; /* r ≥ 0: nodes r.nd[a..b]; r = -1: the single node a */
@@ -77,7 +77,7 @@ static void set_nseg(rt_ls *ls, int node)
 /* ---- costing ---- */
 
 static double full_cost(const rt_ls *ls, int veh, int njobs, const rt_seg *s, const int64_t *ld, double *tw,
-			int64_t *ex)
+                        int64_t *ex)
 {
 	*tw = 0;
 	*ex = 0;
@@ -92,7 +92,7 @@ static double full_cost(const rt_ls *ls, int veh, int njobs, const rt_seg *s, co
 			e += ld[2 * D + d] - cap[d];
 	*tw = rt_seg_tw(s);
 	*ex = e;
-	return s->dist + ls->wtw * *tw + ls->wld * (double)e;
+	return s->dist + m->p->vehicles[veh].fixed + ls->wtw * *tw + ls->wld * (double)e;
 }
 
 double rt_ls_eval_parts(const rt_ls *ls, int veh, int njobs, const rt_part *pt, int n, double *tw, int64_t *excess)
@@ -124,13 +124,14 @@ double rt_ls_eval_parts(const rt_ls *ls, int veh, int njobs, const rt_part *pt, 
 	ls->evals_inc[0]++;
 	*tw = w;
 	*excess = e;
-	return acc.dist + ls->wtw * w + ls->wld * (double)e;
+	return acc.dist + m->p->vehicles[veh].fixed + ls->wtw * w + ls->wld * (double)e;
 }
 
-/* Travel of the joined parts: a lower bound of the joined cost. */
-static double parts_dist(const rt_ls *ls, const rt_part *pt, int n)
+/* Travel of the joined parts plus the vehicle's fixed cost: a lower bound of the cost of the
+ * (non-empty) route they make. */
+static double parts_dist(const rt_ls *ls, int veh, const rt_part *pt, int n)
 {
-	double d = pt[0].s->dist;
+	double d = pt[0].s->dist + ls->m->p->vehicles[veh].fixed;
 	int last = pt[0].s->last;
 	for (int i = 1; i < n; i++) {
 		const rt_seg *s = pt[i].s;
@@ -254,21 +255,44 @@ static void route_update(rt_ls *ls, int ri)
 			rt_seg_cat(&R->sufx[k], &ls->nseg[R->nd[k]], &R->sufx[k + 1], m->dur, m->nl);
 	}
 	R->cost = full_cost(ls, R->veh, nj, &R->pre[n - 1], R->pld + (size_t)(n - 1) * l3, &R->tw, &R->excess);
-	R->dist = nj ? R->pre[n - 1].dist : 0;
+	R->dist = nj ? R->pre[n - 1].dist + m->p->vehicles[R->veh].fixed : 0;
 	if (ls->swapstar && nj > 0) {
-		double lo = 1e9, hi = -1e9;
+		/* the circular sector of its jobs' polar angles, grown one job at a time */
+		bool first = true;
 		for (int k = 1; k < n - 1; k++) {
 			int node = R->nd[k];
-			if (node < m->nj) {
-				if (m->ang[node] < lo)
-					lo = m->ang[node];
-				if (m->ang[node] > hi)
-					hi = m->ang[node];
+			if (node >= m->nj)
+				continue;
+			double a = fmod(m->ang[node] + 2 * M_PI, 2 * M_PI);
+			if (first) {
+				R->amin = a;
+				R->amax = 0;
+				first = false;
+				continue;
+			}
+			double from = fmod(a - R->amin + 2 * M_PI, 2 * M_PI);
+			if (from <= R->amax)
+				continue;
+			double back = 2 * M_PI - from; /* grow the start backwards to a */
+			double fwd = from - R->amax;   /* or the end forwards */
+			if (back < fwd) {
+				R->amin = a;
+				R->amax += back;
+			} else {
+				R->amax += fwd;
 			}
 		}
-		R->amin = lo;
-		R->amax = hi;
 	}
+}
+
+static bool sector_has(const rt_lroute *R, double a)
+{
+	return fmod(a - R->amin + 4 * M_PI, 2 * M_PI) <= R->amax + 1e-9;
+}
+
+static bool sectors_overlap(const rt_lroute *A, const rt_lroute *B)
+{
+	return sector_has(A, B->amin) || sector_has(B, A->amin);
 }
 
 /* Replace route ri's stops by nodes[0..n-1] (which start and end with its depots). */
@@ -302,24 +326,46 @@ static int build(const rt_ls *ls, int *out, const piece *pc, int np)
 }
 
 /* Apply a move; e1 and e2 are the costs the move evaluation predicted for the new routes
- * (checked against the recomputation when ls->verify is set, by the unit tests). */
-static void apply(rt_ls *ls, int r1, const piece *p1, int n1, double e1, int r2, const piece *p2, int n2, double e2)
+ * (checked against the recomputation when ls->verify is set, by the unit tests). With
+ * multiple time windows per stop, the windows are chosen again after the move, so the gain
+ * can differ from the prediction: a move that must gain and does not is undone (else the
+ * search could cycle). Returns whether the move stays. */
+static bool apply(rt_ls *ls, int r1, const piece *p1, int n1, double e1, int r2, const piece *p2, int n2, double e2,
+                  bool must_gain)
 {
+	bool undo = must_gain && ls->m->multi_tw;
+	double before = ls->r[r1].cost + (r2 >= 0 ? ls->r[r2].cost : 0);
+	int old1 = 0, old2 = 0;
+	if (undo) {
+		old1 = ls->r[r1].n;
+		memcpy(ls->tmp3, ls->r[r1].nd, sizeof(int) * (size_t)old1);
+		if (r2 >= 0) {
+			old2 = ls->r[r2].n;
+			memcpy(ls->tmp4, ls->r[r2].nd, sizeof(int) * (size_t)old2);
+		}
+	}
 	int a = build(ls, ls->tmp, p1, n1);
 	int b = r2 >= 0 ? build(ls, ls->tmp2, p2, n2) : 0;
-	ls->nmoves++;
 	commit(ls, r1, ls->tmp, a);
-	ls->r[r1].mod = ls->nmoves;
-	if (r2 >= 0) {
+	if (r2 >= 0)
 		commit(ls, r2, ls->tmp2, b);
-		ls->r[r2].mod = ls->nmoves;
+	if (undo && ls->r[r1].cost + (r2 >= 0 ? ls->r[r2].cost : 0) >= before - GAIN_EPS) {
+		commit(ls, r1, ls->tmp3, old1);
+		if (r2 >= 0)
+			commit(ls, r2, ls->tmp4, old2);
+		return false;
 	}
-	if (ls->verify && !isnan(e1)) {
+	ls->nmoves++;
+	ls->r[r1].mod = ls->nmoves;
+	if (r2 >= 0)
+		ls->r[r2].mod = ls->nmoves;
+	if (ls->verify && !isnan(e1) && !ls->m->multi_tw) {
 		ls->verified++;
 		if (fabs(ls->r[r1].cost - e1) > 1e-6 * (1 + fabs(e1)) ||
 		    (r2 >= 0 && fabs(ls->r[r2].cost - e2) > 1e-6 * (1 + fabs(e2))))
 			ls->verify_fail++;
 	}
+	return true;
 }
 
 /* ---- moves ---- */
@@ -367,19 +413,18 @@ static bool relocate(rt_ls *ls, int r1, int i, int L, int rev, int r2, int j)
 		b[nb++] = suf_part(ls, R2, j + 1);
 		double old = R1->cost + R2->cost;
 		int nj1 = R1->njobs - L;
-		double d1 = nj1 ? parts_dist(ls, a, na) : 0;
-		if (d1 + parts_dist(ls, b, nb) >= old - GAIN_EPS)
+		double d1 = nj1 ? parts_dist(ls, R1->veh, a, na) : 0;
+		if (d1 + parts_dist(ls, R2->veh, b, nb) >= old - GAIN_EPS)
 			return false;
 		double c1 = rt_ls_eval_parts(ls, R1->veh, nj1, a, na, &tw, &ex);
-		if (c1 + parts_dist(ls, b, nb) >= old - GAIN_EPS)
+		if (c1 + parts_dist(ls, R2->veh, b, nb) >= old - GAIN_EPS)
 			return false;
 		double c2 = rt_ls_eval_parts(ls, R2->veh, R2->njobs + L, b, nb, &tw, &ex);
 		if (c1 + c2 >= old - GAIN_EPS)
 			return false;
 		piece p1[2] = {{r1, 0, i - 1}, {r1, i + L, R1->n - 1}};
 		piece p2[3] = {{r2, 0, j}, {r1, rev ? i + L - 1 : i, rev ? i : i + L - 1}, {r2, j + 1, R2->n - 1}};
-		apply(ls, r1, p1, 2, c1, r2, p2, 3, c2);
-		return true;
+		return apply(ls, r1, p1, 2, c1, r2, p2, 3, c2, true);
 	}
 	/* same route */
 	if (j >= i && j <= i + L - 1)
@@ -419,13 +464,12 @@ static bool relocate(rt_ls *ls, int r1, int i, int L, int rev, int r2, int j)
 		p[np++] = (piece){r1, rev ? i + L - 1 : i, rev ? i : i + L - 1};
 		p[np++] = (piece){r1, j + 1, R1->n - 1};
 	}
-	if (parts_dist(ls, a, na) >= R1->cost - GAIN_EPS)
+	if (parts_dist(ls, R1->veh, a, na) >= R1->cost - GAIN_EPS)
 		return false;
 	double c = rt_ls_eval_parts(ls, R1->veh, R1->njobs, a, na, &tw, &ex);
 	if (c >= R1->cost - GAIN_EPS)
 		return false;
-	apply(ls, r1, p, np, c, -1, NULL, 0, 0);
-	return true;
+	return apply(ls, r1, p, np, c, -1, NULL, 0, 0, true);
 }
 
 /* Exchange chain nd1[i..i+L1-1] with chain nd2[j..j+L2-1]. */
@@ -439,7 +483,8 @@ static bool swap(rt_ls *ls, int r1, int i, int L1, int r2, int j, int L2)
 	double tw;
 	int64_t ex;
 	if (r1 != r2) {
-		if (L1 != L2 && (R1->njobs - L1 + L2 > max_tasks(ls, R1->veh) || R2->njobs - L2 + L1 > max_tasks(ls, R2->veh)))
+		if (L1 != L2 &&
+		    (R1->njobs - L1 + L2 > max_tasks(ls, R1->veh) || R2->njobs - L2 + L1 > max_tasks(ls, R2->veh)))
 			return false;
 		a[na++] = pre_part(ls, R1, i - 1);
 		for (int k = 0; k < L2; k++)
@@ -450,7 +495,7 @@ static bool swap(rt_ls *ls, int r1, int i, int L1, int r2, int j, int L2)
 			b[nb++] = node_part(ls, R1->nd[i + k]);
 		b[nb++] = suf_part(ls, R2, j + L2);
 		double old = R1->cost + R2->cost;
-		double da = parts_dist(ls, a, na), db = parts_dist(ls, b, nb);
+		double da = parts_dist(ls, R1->veh, a, na), db = parts_dist(ls, R2->veh, b, nb);
 		if (da + db >= old - GAIN_EPS)
 			return false;
 		double c1 = rt_ls_eval_parts(ls, R1->veh, R1->njobs - L1 + L2, a, na, &tw, &ex);
@@ -461,8 +506,7 @@ static bool swap(rt_ls *ls, int r1, int i, int L1, int r2, int j, int L2)
 			return false;
 		piece p1[3] = {{r1, 0, i - 1}, {r2, j, j + L2 - 1}, {r1, i + L1, R1->n - 1}};
 		piece p2[3] = {{r2, 0, j - 1}, {r1, i, i + L1 - 1}, {r2, j + L2, R2->n - 1}};
-		apply(ls, r1, p1, 3, c1, r2, p2, 3, c2);
-		return true;
+		return apply(ls, r1, p1, 3, c1, r2, p2, 3, c2, true);
 	}
 	/* same route: x = the earlier chain, y = the later */
 	int xi = i, xl = L1, yi = j, yl = L2;
@@ -493,13 +537,12 @@ static bool swap(rt_ls *ls, int r1, int i, int L1, int r2, int j, int L2)
 	p[np++] = (piece){r1, xi, xi + xl - 1};
 	a[na++] = suf_part(ls, R1, yi + yl);
 	p[np++] = (piece){r1, yi + yl, R1->n - 1};
-	if (parts_dist(ls, a, na) >= R1->cost - GAIN_EPS)
+	if (parts_dist(ls, R1->veh, a, na) >= R1->cost - GAIN_EPS)
 		return false;
 	double c = rt_ls_eval_parts(ls, R1->veh, R1->njobs, a, na, &tw, &ex);
 	if (c >= R1->cost - GAIN_EPS)
 		return false;
-	apply(ls, r1, p, np, c, -1, NULL, 0, 0);
-	return true;
+	return apply(ls, r1, p, np, c, -1, NULL, 0, 0, true);
 }
 
 /* The tail of route R from position k on (jobs, then the receiving vehicle's end), as parts. */
@@ -556,7 +599,7 @@ static bool two_opt_star(rt_ls *ls, int r1, int i, int r2, int j)
 		nb += kb;
 	}
 	double old = R1->cost + R2->cost;
-	double da = nj1 ? parts_dist(ls, a, na) : 0, db = nj2 ? parts_dist(ls, b, nb) : 0;
+	double da = nj1 ? parts_dist(ls, R1->veh, a, na) : 0, db = nj2 ? parts_dist(ls, R2->veh, b, nb) : 0;
 	if (da + db >= old - GAIN_EPS)
 		return false;
 	double tw;
@@ -574,8 +617,180 @@ static bool two_opt_star(rt_ls *ls, int r1, int i, int r2, int j)
 		p1[1] = p1[2];
 	if (n2 == 2)
 		p2[1] = p2[2];
-	apply(ls, r1, p1, n1, c1, r2, p2, n2, c2);
-	return true;
+	return apply(ls, r1, p1, n1, c1, r2, p2, n2, c2, true);
+}
+
+/* ---- SWAP* (Vidal 2022): exchange u of one route with v of another, each going to its
+ * best place in the other route rather than into the other's place. Candidate places are
+ * preselected on travel alone (the three cheapest per job); the exchange estimated best is
+ * then priced exactly with windows and loads. ---- */
+
+typedef struct top3 {
+	double c[3];
+	int j[3];
+} top3;
+
+static void top3_add(top3 *t, double c, int j)
+{
+	if (c >= t->c[2])
+		return;
+	int q = 2;
+	while (q > 0 && t->c[q - 1] > c) {
+		t->c[q] = t->c[q - 1];
+		t->j[q] = t->j[q - 1];
+		q--;
+	}
+	t->c[q] = c;
+	t->j[q] = j;
+}
+
+/* Travel added by node x between positions j and j + 1 of R. */
+static double ins_dist(const rt_ls *ls, const rt_lroute *R, int j, int x)
+{
+	const rt_model *m = ls->m;
+	int a = R->pre[j].last, b = R->suf[j + 1].first, l = m->loc[x];
+	return rt_d(m, a, l) + rt_d(m, l, b) - rt_d(m, a, b);
+}
+
+/* Travel added by node x in place of the stop at position i of R. */
+static double swap_dist(const rt_ls *ls, const rt_lroute *R, int i, int x)
+{
+	const rt_model *m = ls->m;
+	int a = R->pre[i - 1].last, b = R->suf[i + 1].first, l = m->loc[x], o = m->loc[R->nd[i]];
+	return rt_d(m, a, l) + rt_d(m, l, b) - rt_d(m, a, o) - rt_d(m, o, b);
+}
+
+/* Route ri without its stop at i and with node x after position p (of the current route;
+ * p = i - 1 or i: in its place), as parts and pieces. */
+static int remove_insert(const rt_ls *ls, int ri, int i, int x, int p, rt_part *pt, piece *pc, rt_seg *bs, int64_t *bl)
+{
+	const rt_lroute *R = &ls->r[ri];
+	if (p == i - 1 || p == i) {
+		pt[0] = pre_part(ls, R, i - 1);
+		pt[1] = node_part(ls, x);
+		pt[2] = suf_part(ls, R, i + 1);
+		pc[0] = (piece){ri, 0, i - 1};
+		pc[1] = (piece){-1, x, 0};
+		pc[2] = (piece){ri, i + 1, R->n - 1};
+		return 3;
+	}
+	if (p < i - 1) {
+		between(ls, R, p + 1, i - 1, bs, bl);
+		pt[0] = pre_part(ls, R, p);
+		pt[1] = node_part(ls, x);
+		pt[2] = (rt_part){bs, bl};
+		pt[3] = suf_part(ls, R, i + 1);
+		pc[0] = (piece){ri, 0, p};
+		pc[1] = (piece){-1, x, 0};
+		pc[2] = (piece){ri, p + 1, i - 1};
+		pc[3] = (piece){ri, i + 1, R->n - 1};
+		return 4;
+	}
+	between(ls, R, i + 1, p, bs, bl);
+	pt[0] = pre_part(ls, R, i - 1);
+	pt[1] = (rt_part){bs, bl};
+	pt[2] = node_part(ls, x);
+	pt[3] = suf_part(ls, R, p + 1);
+	pc[0] = (piece){ri, 0, i - 1};
+	pc[1] = (piece){ri, i + 1, p};
+	pc[2] = (piece){-1, x, 0};
+	pc[3] = (piece){ri, p + 1, R->n - 1};
+	return 4;
+}
+
+/* The best place for the job at position i of route ra in route rb once the stop at k is
+ * gone: among its three preselected places not next to k, or k's place. */
+static int best_place(const rt_ls *ls, const top3 *t, const rt_lroute *Rb, int k, int x, double *cost)
+{
+	*cost = swap_dist(ls, Rb, k, x);
+	int pos = k;
+	for (int q = 0; q < 3; q++) {
+		if (t->j[q] < 0)
+			break;
+		if (t->j[q] == k - 1 || t->j[q] == k)
+			continue;
+		if (t->c[q] < *cost) {
+			*cost = t->c[q];
+			pos = t->j[q];
+		}
+		break;
+	}
+	return pos;
+}
+
+static bool swap_star(rt_ls *ls, int r1, int r2)
+{
+	const rt_model *m = ls->m;
+	rt_lroute *R1 = &ls->r[r1], *R2 = &ls->r[r2];
+	int n1 = R1->n, n2 = R2->n;
+	top3 *t1 = xmalloc(sizeof(top3) * (size_t)n1), *t2 = xmalloc(sizeof(top3) * (size_t)n2);
+	double *rem1 = xmalloc(sizeof(double) * (size_t)n1), *rem2 = xmalloc(sizeof(double) * (size_t)n2);
+	for (int side = 0; side < 2; side++) {
+		rt_lroute *A = side ? R2 : R1, *B = side ? R1 : R2;
+		top3 *t = side ? t2 : t1;
+		double *rem = side ? rem2 : rem1;
+		for (int i = 1; i < A->n - 1; i++) {
+			t[i] = (top3){{INFINITY, INFINITY, INFINITY}, {-1, -1, -1}};
+			int u = A->nd[i];
+			if (!is_job(ls, u) || !rt_compat(m, u, B->veh))
+				continue;
+			int a = A->pre[i - 1].last, b = A->suf[i + 1].first, l = m->loc[u];
+			rem[i] = rt_d(m, a, l) + rt_d(m, l, b) - rt_d(m, a, b);
+			for (int j = 0; j <= B->n - 2; j++)
+				top3_add(&t[i], ins_dist(ls, B, j, u), j);
+		}
+	}
+	double best = -GAIN_EPS;
+	int bi = -1, bk = -1, bpu = -1, bpv = -1;
+	double bc1 = 0, bc2 = 0;
+	rt_part a[5], b[5];
+	piece pa[4], pb[4];
+	rt_seg s1, s2;
+	int64_t l1[3 * RT_MAX_DIMS], l2[3 * RT_MAX_DIMS];
+	double old = R1->cost + R2->cost;
+	for (int i = 1; i < n1 - 1; i++) {
+		int u = R1->nd[i];
+		if (t1[i].j[0] < 0)
+			continue;
+		for (int k = 1; k < n2 - 1; k++) {
+			int v = R2->nd[k];
+			if (t2[k].j[0] < 0)
+				continue;
+			double cu, cv;
+			int pu = best_place(ls, &t1[i], R2, k, u, &cu);
+			int pv = best_place(ls, &t2[k], R1, i, v, &cv);
+			double est = cu + cv - rem1[i] - rem2[k];
+			if (R1->dist + R2->dist + est >= old + best)
+				continue;
+			int na = remove_insert(ls, r1, i, v, pv, a, pa, &s1, l1);
+			int nb = remove_insert(ls, r2, k, u, pu, b, pb, &s2, l2);
+			double tw;
+			int64_t ex;
+			double c1 = rt_ls_eval_parts(ls, R1->veh, R1->njobs, a, na, &tw, &ex);
+			double c2 = rt_ls_eval_parts(ls, R2->veh, R2->njobs, b, nb, &tw, &ex);
+			if (c1 + c2 - old < best) {
+				best = c1 + c2 - old;
+				bi = i;
+				bk = k;
+				bpu = pu;
+				bpv = pv;
+				bc1 = c1;
+				bc2 = c2;
+			}
+		}
+	}
+	bool done = false;
+	if (bi >= 0) {
+		int u = R1->nd[bi], v = R2->nd[bk];
+		int na = remove_insert(ls, r1, bi, v, bpv, a, pa, &s1, l1);
+		int nb = remove_insert(ls, r2, bk, u, bpu, b, pb, &s2, l2);
+		done = apply(ls, r1, pa, na, bc1, r2, pb, nb, bc2, true);
+	}
+	free(t1);
+	free(t2);
+	free(rem1);
+	free(rem2);
+	return done;
 }
 
 /* Every move that puts u next to its neighbour v; applies the first that gains. */
@@ -666,9 +881,10 @@ static bool move_breaks(rt_ls *ls, int ri)
 				int64_t ex;
 				double c = rt_ls_eval_parts(ls, R->veh, R->njobs, a, na, &tw, &ex);
 				if (c < R->cost - GAIN_EPS) {
-					apply(ls, ri, p, np, c, -1, NULL, 0, 0);
-					gained = true;
-					break;
+					if (apply(ls, ri, p, np, c, -1, NULL, 0, 0, true)) {
+						gained = true;
+						break;
+					}
 				}
 			}
 	}
@@ -678,7 +894,7 @@ static bool move_breaks(rt_ls *ls, int ri)
 /* ---- insertion of jobs left out ---- */
 
 typedef struct ins {
-	int r, j, w;   /* route, after position, window */
+	int r, j, w; /* route, after position, window */
 	double delta;
 	bool feasible;
 } ins;
@@ -689,7 +905,7 @@ static void best_insertion_in(rt_ls *ls, int u, int r, int j, ins *best, bool fe
 	if (j < 0 || j > R->n - 2)
 		return;
 	rt_part a[3] = {pre_part(ls, R, j), node_part(ls, u), suf_part(ls, R, j + 1)};
-	double d = parts_dist(ls, a, 3) - R->cost;
+	double d = parts_dist(ls, R->veh, a, 3) - R->cost;
 	if (d >= best->delta)
 		return;
 	double tw;
@@ -712,7 +928,7 @@ static bool same_vehicle(const rt_problem *p, int a, int b)
 	const rt_vehicle *x = &p->vehicles[a], *y = &p->vehicles[b];
 	if (x->start_loc != y->start_loc || x->end_loc != y->end_loc || x->tw_start != y->tw_start ||
 	    x->tw_end != y->tw_end || x->skills != y->skills || x->break_count || y->break_count ||
-	    x->max_tasks != y->max_tasks)
+	    x->max_tasks != y->max_tasks || x->fixed != y->fixed)
 		return false;
 	for (int d = 0; d < p->n_dims; d++)
 		if (x->capacity[d] != y->capacity[d])
@@ -720,6 +936,9 @@ static bool same_vehicle(const rt_problem *p, int a, int b)
 	return true;
 }
 
+/* The cheapest place for job u (over its windows): every position of every route when the
+ * problem is small; else the positions next to its granular neighbours and one empty route
+ * per kind of vehicle, and every position only if that finds nothing. */
 static ins best_insertion(rt_ls *ls, int u, bool feasible_only)
 {
 	const rt_model *m = ls->m;
@@ -728,40 +947,46 @@ static ins best_insertion(rt_ls *ls, int u, bool feasible_only)
 	int total = 0;
 	for (int r = 0; r < m->nv; r++)
 		total += ls->r[r].n;
-	for (int w = f; w < f + c; w++) {
-		if (ls->atw[u] != w) {
-			ls->atw[u] = w;
-			set_nseg(ls, u);
-		}
-		bool scan_all = total <= 3000;
-		int empty_done = -1;
-		for (int r = 0; r < m->nv; r++) {
-			rt_lroute *R = &ls->r[r];
-			if (!rt_compat(m, u, R->veh) || R->njobs + 1 > max_tasks(ls, R->veh))
-				continue;
-			if (R->njobs == 0) {
-				/* one empty route is as good as another of an identical vehicle */
-				if (empty_done >= 0 && same_vehicle(m->p, empty_done, R->veh))
-					continue;
-				empty_done = R->veh;
-			} else if (!scan_all) {
-				continue;
+	bool scan_all = total <= 3000;
+	for (int pass = 0; pass < 2 && best.r < 0; pass++) {
+		for (int w = f; w < f + c; w++) {
+			if (ls->atw[u] != w) {
+				ls->atw[u] = w;
+				set_nseg(ls, u);
 			}
-			for (int j = 0; j <= R->n - 2; j++)
-				best_insertion_in(ls, u, r, j, &best, feasible_only);
-		}
-		if (!scan_all) {
+			int empty_done = -1;
+			for (int r = 0; r < m->nv; r++) {
+				rt_lroute *R = &ls->r[r];
+				if (!rt_compat(m, u, R->veh) || R->njobs + 1 > max_tasks(ls, R->veh))
+					continue;
+				if (R->njobs == 0) {
+					/* one empty route is as good as another of an identical vehicle */
+					if (empty_done >= 0 && same_vehicle(m->p, empty_done, R->veh))
+						continue;
+					empty_done = R->veh;
+				} else if (!scan_all) {
+					continue;
+				}
+				for (int j = 0; j <= R->n - 2; j++)
+					best_insertion_in(ls, u, r, j, &best, feasible_only);
+			}
+			if (scan_all)
+				continue;
 			for (int g = 0; g < m->gamma; g++) {
 				int v = m->neigh[(size_t)u * (size_t)m->gamma + (size_t)g];
 				if (v < 0)
 					break;
 				int r = ls->rof[v];
-				if (r < 0 || !rt_compat(m, u, ls->r[r].veh) || ls->r[r].njobs + 1 > max_tasks(ls, ls->r[r].veh))
+				if (r < 0 || !rt_compat(m, u, ls->r[r].veh) ||
+				    ls->r[r].njobs + 1 > max_tasks(ls, ls->r[r].veh))
 					continue;
 				best_insertion_in(ls, u, r, ls->pos[v], &best, feasible_only);
 				best_insertion_in(ls, u, r, ls->pos[v] - 1, &best, feasible_only);
 			}
 		}
+		if (scan_all)
+			break;
+		scan_all = true; /* nothing near the neighbours: look everywhere */
 	}
 	if (best.w >= 0 && ls->atw[u] != best.w) {
 		ls->atw[u] = best.w;
@@ -774,7 +999,14 @@ static void insert_at(rt_ls *ls, int u, int r, int j, double expect)
 {
 	rt_lroute *R = &ls->r[r];
 	piece p[3] = {{r, 0, j}, {-1, u, 0}, {r, j + 1, R->n - 1}};
-	apply(ls, r, p, 3, expect, -1, NULL, 0, 0);
+	apply(ls, r, p, 3, expect, -1, NULL, 0, 0, false);
+}
+
+static bool out_of_time(rt_ls *ls)
+{
+	if (ls->clk && rt_clock_up(ls->clk))
+		ls->timeout = true;
+	return ls->timeout;
 }
 
 void rt_ls_insert(rt_ls *ls, const int *jobs, int n, bool feasible_only)
@@ -783,13 +1015,34 @@ void rt_ls_insert(rt_ls *ls, const int *jobs, int n, bool feasible_only)
 		int u = jobs[k];
 		if (ls->rof[u] >= 0 || ls->m->reason[u] != RT_UA_NONE)
 			continue;
+		if ((k & 15) == 0 && out_of_time(ls))
+			break;
 		ins b = best_insertion(ls, u, feasible_only);
 		if (b.r >= 0)
 			insert_at(ls, u, b.r, b.j, ls->r[b.r].cost + b.delta);
 	}
 }
 
-/* Jobs left out, highest priority first, where they fit without breaking a rule. */
+/* Job u in place of job v (at v's position), if the route stays feasible; the cost change. */
+static double replace_delta(rt_ls *ls, int u, int v, bool *feasible)
+{
+	int r = ls->rof[v], k = ls->pos[v];
+	rt_lroute *R = &ls->r[r];
+	*feasible = false;
+	if (!rt_compat(ls->m, u, R->veh))
+		return INFINITY;
+	rt_part a[3] = {pre_part(ls, R, k - 1), node_part(ls, u), suf_part(ls, R, k + 1)};
+	double tw;
+	int64_t ex;
+	double c = rt_ls_eval_parts(ls, R->veh, R->njobs, a, 3, &tw, &ex);
+	*feasible = tw <= TW_EPS && ex == 0;
+	return c - R->cost;
+}
+
+/* Jobs left out, highest priority first, where they fit without breaking a rule; a job that
+ * fits nowhere may take the place of a neighbour of lower priority (or of the same priority
+ * if that shortens the route), which then is left out. Each change improves the objective
+ * (priority served, jobs served, travel), so this ends. */
 static bool insert_unassigned(rt_ls *ls)
 {
 	const rt_model *m = ls->m;
@@ -813,9 +1066,53 @@ static bool insert_unassigned(rt_ls *ls)
 	}
 	bool any = false;
 	for (int k = 0; k < n; k++) {
-		ins b = best_insertion(ls, list[k], true);
+		int u = list[k];
+		if ((k & 15) == 0 && out_of_time(ls))
+			break;
+		if (ls->rof[u] >= 0)
+			continue;
+		ins b = best_insertion(ls, u, true);
 		if (b.r >= 0) {
-			insert_at(ls, list[k], b.r, b.j, ls->r[b.r].cost + b.delta);
+			insert_at(ls, u, b.r, b.j, ls->r[b.r].cost + b.delta);
+			any = true;
+			continue;
+		}
+		/* replace a neighbour */
+		int bv = -1;
+		double bd = INFINITY;
+		for (int g = 0; g < m->gamma; g++) {
+			int v = m->neigh[(size_t)u * (size_t)m->gamma + (size_t)g];
+			if (v < 0)
+				break;
+			if (ls->rof[v] < 0 || m->prio[v] > m->prio[u])
+				continue;
+			for (int w = m->tw_first[u]; w < m->tw_first[u] + m->tw_count[u]; w++) {
+				if (ls->atw[u] != w) {
+					ls->atw[u] = w;
+					set_nseg(ls, u);
+				}
+				bool feas;
+				double d = replace_delta(ls, u, v, &feas);
+				/* lower priority out: any feasible place; same priority: only if shorter */
+				double key = m->prio[v] < m->prio[u] ? d - 1e12 * (m->prio[u] - m->prio[v]) : d;
+				if (feas && (m->prio[v] < m->prio[u] || d < -GAIN_EPS) && key < bd) {
+					bd = key;
+					bv = v;
+					b.w = w;
+				}
+			}
+		}
+		if (bv >= 0) {
+			if (ls->atw[u] != b.w) {
+				ls->atw[u] = b.w;
+				set_nseg(ls, u);
+			}
+			int r = ls->rof[bv], pos = ls->pos[bv];
+			rt_lroute *R = &ls->r[r];
+			piece p[3] = {{r, 0, pos - 1}, {-1, u, 0}, {r, pos + 1, R->n - 1}};
+			apply(ls, r, p, 3, NAN, -1, NULL, 0, 0, false);
+			ls->rof[bv] = -1;
+			ls->pos[bv] = -1;
 			any = true;
 		}
 	}
@@ -844,7 +1141,10 @@ void rt_ls_init(rt_ls *ls, const rt_model *m, rt_rng *rng, const rt_clock *clk)
 	ls->ntmp = m->nn + 4;
 	ls->tmp = xmalloc(sizeof(int) * (size_t)ls->ntmp);
 	ls->tmp2 = xmalloc(sizeof(int) * (size_t)ls->ntmp);
+	ls->tmp3 = xmalloc(sizeof(int) * (size_t)ls->ntmp);
+	ls->tmp4 = xmalloc(sizeof(int) * (size_t)ls->ntmp);
 	ls->evals_inc = &ls->evals;
+	ls->swapstar = m->p->x != NULL || m->nv <= 20; /* needs route sectors, or few routes */
 	for (int k = 0; k < m->nn; k++) {
 		ls->atw[k] = m->tw_first[k];
 		set_nseg(ls, k);
@@ -879,6 +1179,8 @@ void rt_ls_free(rt_ls *ls)
 	free(ls->order);
 	free(ls->tmp);
 	free(ls->tmp2);
+	free(ls->tmp3);
+	free(ls->tmp4);
 	memset(ls, 0, sizeof(*ls));
 }
 
@@ -1076,7 +1378,7 @@ void rt_ls_drop_infeasible(rt_ls *ls)
 			}
 			int u = R->nd[best];
 			piece p[2] = {{r, 0, best - 1}, {r, best + 1, R->n - 1}};
-			apply(ls, r, p, 2, NAN, -1, NULL, 0, 0);
+			apply(ls, r, p, 2, NAN, -1, NULL, 0, 0, false);
 			ls->rof[u] = -1;
 			ls->pos[u] = -1;
 		}
@@ -1097,6 +1399,7 @@ void rt_ls_run(rt_ls *ls)
 	for (int u = 0; u < m->nj; u++)
 		ls->tested[u] = -1;
 	bool improved = true;
+	int64_t swap_done = -1;
 	for (int loop = 0; improved && !ls->timeout; loop++) {
 		improved = false;
 		for (int k = 0; k < n; k++) {
@@ -1124,6 +1427,23 @@ void rt_ls_run(rt_ls *ls)
 			}
 			if (loop > 0 && try_empty(ls, u))
 				improved = true;
+		}
+		if (ls->swapstar && !ls->timeout) {
+			int64_t since = loop == 0 ? -1 : swap_done;
+			swap_done = ls->nmoves;
+			for (int r1 = 0; r1 < m->nv && !ls->timeout; r1++) {
+				if (!ls->r[r1].njobs)
+					continue;
+				if ((r1 & 7) == 0 && ls->clk && rt_clock_up(ls->clk))
+					ls->timeout = true;
+				for (int r2 = r1 + 1; r2 < m->nv; r2++) {
+					const rt_lroute *A = &ls->r[r1], *B = &ls->r[r2];
+					if (!B->njobs || (A->mod <= since && B->mod <= since) || !sectors_overlap(A, B))
+						continue;
+					if (swap_star(ls, r1, r2))
+						improved = true;
+				}
+			}
 		}
 		if (brk_done) {
 			for (int r = 0; r < m->nv; r++)

@@ -128,14 +128,17 @@ int rt_indiv_cmp(const rt_indiv *a, const rt_indiv *b)
 
 /* ---- model ---- */
 
-/* How far job j gets with vehicle v on its own: 0 skills fail, 1 capacity fails, 2 no window
- * meets the working hours, 3 cannot be reached and left in time, 4 servable. */
+/* How far job j gets with vehicle v on its own: -1 the vehicle takes no jobs (max_tasks 0),
+ * 0 skills fail, 1 capacity fails, 2 no window meets the working hours, 3 cannot be reached
+ * and left in time, 4 servable. */
 static int job_stage(const rt_model *m, int j, int v)
 {
 	const rt_problem *p = m->p;
 	const rt_vehicle *vh = &p->vehicles[v];
 	const rt_job *jb = &p->jobs[j];
-	if (!rt_compat(m, j, v) || vh->max_tasks < 1)
+	if (vh->max_tasks < 1)
+		return -1; /* takes no jobs at all */
+	if (!rt_compat(m, j, v))
 		return 0;
 	for (int d = 0; d < p->n_dims; d++)
 		if (jb->delivery[d] > vh->capacity[d] || jb->pickup[d] > vh->capacity[d])
@@ -180,7 +183,8 @@ static int job_stage(const rt_model *m, int j, int v)
 					l = m->tws[m->tw_first[node] + m->tw_count[node] - 1].end;
 					if (k > -1 && acc.first >= 0 && m->tw_count[node] > 1) {
 						double t = acc.core.e + acc.core.dur;
-						for (int q = m->tw_first[node]; q < m->tw_first[node] + m->tw_count[node]; q++)
+						for (int q = m->tw_first[node];
+						     q < m->tw_first[node] + m->tw_count[node]; q++)
 							if (m->tws[q].end >= t) {
 								e = m->tws[q].start;
 								l = m->tws[q].end;
@@ -256,7 +260,7 @@ static void build_neighbours(rt_model *m)
 		if (k == nvs)
 			vs[nvs++] = m->p->vehicles[v].skills;
 	}
-	double (*cand)[2] = xmalloc(sizeof(double[2]) * (size_t)nj);
+	double(*cand)[2] = xmalloc(sizeof(double[2]) * (size_t)nj);
 	for (int u = 0; u < nj; u++) {
 		int nc = 0;
 		double worst = INFINITY; /* g-th smallest key so far, once the buffer is trimmed */
@@ -315,7 +319,8 @@ void rt_model_build(rt_model *m, const rt_problem *p, int gamma)
 	m->prio = xcalloc((size_t)m->nj + 1, sizeof(int));
 	m->reason = xcalloc((size_t)m->nj + 1, sizeof(int));
 	m->tws = xmalloc(sizeof(rt_tw) * (size_t)(p->n_tws + m->nv));
-	memcpy(m->tws, p->tws, sizeof(rt_tw) * (size_t)p->n_tws);
+	if (p->n_tws > 0)
+		memcpy(m->tws, p->tws, sizeof(rt_tw) * (size_t)p->n_tws);
 	int D = m->dims;
 	for (int j = 0; j < m->nj; j++) {
 		const rt_job *jb = &p->jobs[j];
@@ -381,14 +386,15 @@ void rt_model_build(rt_model *m, const rt_problem *p, int gamma)
 		}
 	}
 	for (int j = 0; j < m->nj; j++) {
-		int best = 0;
+		int best = -1;
 		for (int v = 0; v < m->nv && best < 4; v++) {
 			int st = job_stage(m, j, v);
 			if (st > best)
 				best = st;
 		}
-		static const int reason_of[5] = {RT_UA_SKILLS, RT_UA_CAPACITY, RT_UA_WINDOW, RT_UA_FAR, RT_UA_NONE};
-		m->reason[j] = reason_of[best];
+		static const int reason_of[6] = {RT_UA_ROOM,   RT_UA_SKILLS, RT_UA_CAPACITY,
+		                                 RT_UA_WINDOW, RT_UA_FAR,    RT_UA_NONE};
+		m->reason[j] = reason_of[best + 1];
 	}
 	m->gamma = gamma < m->nj - 1 ? gamma : (m->nj > 1 ? m->nj - 1 : 0);
 	build_neighbours(m);

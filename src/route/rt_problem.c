@@ -27,7 +27,8 @@ const char *rt_reason_text(int reason)
 	case RT_UA_FAR:
 		return "too far: no vehicle can reach the job within a time window and return within its working hours";
 	case RT_UA_ROOM:
-		return "no room: the job fits a vehicle's day on its own, but not together with the jobs served";
+		return "no room: the vehicles that could serve the job are fully booked (time, capacity or max_tasks) "
+		       "with the jobs served";
 	default:
 		return "assigned";
 	}
@@ -45,8 +46,7 @@ static bool ok_time(double t)
 	return isfinite(t) && t >= 0 && t <= RT_HORIZON;
 }
 
-static int check_tws(const rt_problem *p, int first, int count, const char *what, int64_t id, char *err,
-		     size_t errlen)
+static int check_tws(const rt_problem *p, int first, int count, const char *what, int64_t id, char *err, size_t errlen)
 {
 	if (count < 1 || first < 0 || first > p->n_tws - count) {
 		snprintf(err, errlen, "%s %lld: time windows out of range", what, (long long)id);
@@ -56,12 +56,12 @@ static int check_tws(const rt_problem *p, int first, int count, const char *what
 		const rt_tw *w = &p->tws[k];
 		if (!ok_time(w->start) || !ok_time(w->end)) {
 			snprintf(err, errlen, "%s %lld: a time window bound is negative, not finite or above %.0f",
-				 what, (long long)id, RT_HORIZON);
+			         what, (long long)id, RT_HORIZON);
 			return -1;
 		}
 		if (w->end < w->start) {
 			snprintf(err, errlen, "%s %lld: time window [%.17g, %.17g] ends before it starts", what,
-				 (long long)id, w->start, w->end);
+			         (long long)id, w->start, w->end);
 			return -1;
 		}
 		if (k > first && w->start <= p->tws[k - 1].end) {
@@ -87,7 +87,7 @@ int rt_problem_check(const rt_problem *p, char *err, size_t errlen)
 	for (size_t k = 0; k < nl * nl; k++) {
 		if (!isfinite(p->dur[k]) || p->dur[k] < 0 || p->dur[k] > RT_HORIZON) {
 			snprintf(err, errlen, "travel time from location %zu to %zu is negative or not finite", k / nl,
-				 k % nl);
+			         k % nl);
 			return -1;
 		}
 	}
@@ -95,7 +95,7 @@ int rt_problem_check(const rt_problem *p, char *err, size_t errlen)
 		const rt_job *j = &p->jobs[i];
 		if (j->loc < 0 || j->loc >= p->n_locs) {
 			snprintf(err, errlen, "job %lld: location index %d is outside the matrix (size %d)",
-				 (long long)j->id, j->loc, p->n_locs);
+			         (long long)j->id, j->loc, p->n_locs);
 			return -1;
 		}
 		if (!ok_time(j->service)) {
@@ -107,10 +107,11 @@ int rt_problem_check(const rt_problem *p, char *err, size_t errlen)
 			return -1;
 		}
 		for (int d = 0; d < p->n_dims; d++) {
-			if (j->delivery[d] < 0 || j->pickup[d] < 0 || j->delivery[d] > INT64_MAX / 4 / (p->n_jobs + 1) ||
+			if (j->delivery[d] < 0 || j->pickup[d] < 0 ||
+			    j->delivery[d] > INT64_MAX / 4 / (p->n_jobs + 1) ||
 			    j->pickup[d] > INT64_MAX / 4 / (p->n_jobs + 1)) {
 				snprintf(err, errlen, "job %lld: amounts must be non-negative and not huge",
-					 (long long)j->id);
+				         (long long)j->id);
 				return -1;
 			}
 		}
@@ -122,7 +123,7 @@ int rt_problem_check(const rt_problem *p, char *err, size_t errlen)
 		const rt_vehicle *vh = &p->vehicles[v];
 		if (vh->start_loc < -1 || vh->start_loc >= p->n_locs || vh->end_loc < -1 || vh->end_loc >= p->n_locs) {
 			snprintf(err, errlen, "vehicle %lld: start or end index is outside the matrix (size %d)",
-				 (long long)vh->id, p->n_locs);
+			         (long long)vh->id, p->n_locs);
 			return -1;
 		}
 		if (vh->start_loc < 0 && vh->end_loc < 0) {
@@ -131,7 +132,12 @@ int rt_problem_check(const rt_problem *p, char *err, size_t errlen)
 		}
 		if (!ok_time(vh->tw_start) || !ok_time(vh->tw_end) || vh->tw_end < vh->tw_start) {
 			snprintf(err, errlen, "vehicle %lld: time_window must be [start, end] with 0 <= start <= end",
-				 (long long)vh->id);
+			         (long long)vh->id);
+			return -1;
+		}
+		if (!(vh->fixed >= 0 && vh->fixed <= RT_HORIZON)) {
+			snprintf(err, errlen, "vehicle %lld: the fixed cost must be a non-negative number",
+			         (long long)vh->id);
 			return -1;
 		}
 		if (vh->max_tasks < 0) {
@@ -154,7 +160,7 @@ int rt_problem_check(const rt_problem *p, char *err, size_t errlen)
 			const rt_break *br = &p->breaks[b];
 			if (!ok_time(br->service)) {
 				snprintf(err, errlen, "vehicle %lld, break %lld: service must be a non-negative number",
-					 (long long)vh->id, (long long)br->id);
+				         (long long)vh->id, (long long)br->id);
 				return -1;
 			}
 			if (check_tws(p, br->tw_first, br->tw_count, "break", br->id, err, errlen))
@@ -228,7 +234,7 @@ void rt_schedule(const rt_problem *p, const rt_route *r, rt_sched *out)
 		double t = depart, travel = 0, first_wait = -1;
 		int at = vh->start_loc; /* last real location */
 		rt_step *st = &out->steps[0];
-		st->stop = -2;
+		st->type = RT_STEP_START;
 		st->arrival = t;
 		memcpy(st->load, load, sizeof(load));
 		int64_t cur[RT_MAX_DIMS];
@@ -238,7 +244,8 @@ void rt_schedule(const rt_problem *p, const rt_route *r, rt_sched *out)
 		for (int k = 0; k < r->n; k++) {
 			int s = r->stops[k];
 			st = &out->steps[k + 1];
-			st->stop = s;
+			st->type = s >= 0 ? RT_STEP_JOB : RT_STEP_BREAK;
+			st->index = s >= 0 ? s : -1 - s;
 			const rt_tw *w;
 			double service;
 			if (s >= 0) {
@@ -273,7 +280,7 @@ void rt_schedule(const rt_problem *p, const rt_route *r, rt_sched *out)
 			out->service += service;
 		}
 		st = &out->steps[r->n + 1];
-		st->stop = -3;
+		st->type = RT_STEP_END;
 		if (at >= 0 && vh->end_loc >= 0) {
 			double tt = p->dur[(size_t)at * (size_t)p->n_locs + (size_t)vh->end_loc];
 			t += tt;
@@ -304,7 +311,7 @@ void rt_matrix_from_coords(rt_problem *p, const double *lon, const double *lat, 
 		for (size_t b = a + 1; b < n; b++) {
 			double dlat = (lat[b] - lat[a]) * rad, dlon = (lon[b] - lon[a]) * rad;
 			double h = sin(dlat / 2) * sin(dlat / 2) +
-				   cos(lat[a] * rad) * cos(lat[b] * rad) * sin(dlon / 2) * sin(dlon / 2);
+			           cos(lat[a] * rad) * cos(lat[b] * rad) * sin(dlon / 2) * sin(dlon / 2);
 			if (h > 1)
 				h = 1;
 			double metres = 2 * earth * asin(sqrt(h));

@@ -21,14 +21,15 @@
 
 typedef struct gen {
 	int nj, nv;
-	int breaks;      /* breaks per vehicle */
-	int multi_tw;    /* jobs with two windows */
-	int open;        /* some vehicles without start or end */
-	int mixed_ends;  /* vehicles end at different places */
+	int breaks;     /* breaks per vehicle */
+	int multi_tw;   /* jobs with two windows */
+	int open;       /* some vehicles without start or end */
+	int mixed_ends; /* vehicles end at different places */
 	int pickups;
 	int skills;
 	int max_tasks;
-	double tight;    /* window width */
+	int fixed;    /* every other vehicle has a fixed cost */
+	double tight; /* window width */
 } gen;
 
 static void make_problem(rt_problem *p, const gen *g, uint64_t seed)
@@ -93,6 +94,7 @@ static void make_problem(rt_problem *p, const gen *g, uint64_t seed)
 		vh->tw_start = 0;
 		vh->tw_end = horizon - (g->mixed_ends ? 30 * (v % 2) : 0);
 		vh->max_tasks = g->max_tasks ? g->max_tasks : INT32_MAX;
+		vh->fixed = g->fixed && v % 2 ? 80 : 0;
 		vh->break_first = p->n_breaks;
 		for (int b = 0; b < g->breaks; b++) {
 			rt_break *br = &p->breaks[p->n_breaks++];
@@ -110,7 +112,7 @@ static void make_problem(rt_problem *p, const gen *g, uint64_t seed)
 /* ---- the independent evaluation: walk the route in time ---- */
 
 static double walk(const rt_model *m, int veh, const int *nodes, int n, double wtw, double wld, double *tw_out,
-		   int64_t *ex_out)
+                   int64_t *ex_out)
 {
 	const rt_problem *p = m->p;
 	const rt_vehicle *vh = &p->vehicles[veh];
@@ -169,7 +171,7 @@ static double walk(const rt_model *m, int veh, const int *nodes, int n, double w
 	*ex_out = ex;
 	if (!jobs)
 		return 0;
-	return dist + wtw * tw + wld * (double)ex;
+	return dist + vh->fixed + wtw * tw + wld * (double)ex;
 }
 
 /* ---- segments ---- */
@@ -329,6 +331,8 @@ static void moves_plain(void **state)
 	(void)state;
 	gen g = {.nj = 40, .nv = 5, .tight = 150};
 	check_moves(&g, 30);
+	g.fixed = 1;
+	check_moves(&g, 30);
 }
 
 static void moves_breaks_open_ends(void **state)
@@ -338,10 +342,10 @@ static void moves_breaks_open_ends(void **state)
 	check_moves(&g, 30);
 }
 
-static void moves_pickups_skills_max_tasks(void **state)
+static void moves_pickups_skills_max_tasks_fixed(void **state)
 {
 	(void)state;
-	gen g = {.nj = 40, .nv = 6, .pickups = 1, .skills = 1, .max_tasks = 9, .tight = 120};
+	gen g = {.nj = 40, .nv = 6, .pickups = 1, .skills = 1, .max_tasks = 9, .fixed = 1, .tight = 120};
 	check_moves(&g, 30);
 }
 
@@ -474,13 +478,12 @@ static void zero_time_limit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(segments_match_walk),
-		cmocka_unit_test(moves_plain),
-		cmocka_unit_test(moves_breaks_open_ends),
-		cmocka_unit_test(moves_pickups_skills_max_tasks),
-		cmocka_unit_test(moves_multi_windows),
-		cmocka_unit_test(brute_force_optima),
-		cmocka_unit_test(zero_time_limit),
+	    cmocka_unit_test(segments_match_walk),    cmocka_unit_test(moves_plain),
+	    cmocka_unit_test(moves_breaks_open_ends), cmocka_unit_test(moves_pickups_skills_max_tasks_fixed),
+	    cmocka_unit_test(moves_multi_windows),    cmocka_unit_test(brute_force_optima),
+	    cmocka_unit_test(zero_time_limit),
 	};
+	if (getenv("ROUTE_TEST"))
+		cmocka_set_test_filter(getenv("ROUTE_TEST"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
