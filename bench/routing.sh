@@ -17,6 +17,7 @@
 #   ROUTING_ONLY     extended regex on instance names, e.g. '^(C1|R2)' or 'R10[1-3]' (default all)
 #   ROUTING_SEED     random seed (default 1)
 #   ROUTING_DATA     data folder (default ../shared/bench/solomon)
+#   ROUTING_OUT      folder for the driver and the per-instance lines (default build/bench-routing)
 #   ROUTING_FIXED    cost of each vehicle used (default 0: distance only); e.g. 10000 makes the
 #                    objective "fewest vehicles, then distance", as the hierarchical BKS
 # Quick run:  ROUTING_TIME=0.5 ROUTING_SETS=solomon ROUTING_ONLY='^(C101|R101|RC101)$' bash bench/routing.sh
@@ -30,7 +31,7 @@ only=${ROUTING_ONLY:-.}
 seed=${ROUTING_SEED:-1}
 fixed=${ROUTING_FIXED:-0}
 data=${ROUTING_DATA:-../shared/bench/solomon}
-out=build/bench-routing
+out=${ROUTING_OUT:-build/bench-routing}
 mkdir -p "$out"
 
 # The driver is built here from the optimiser's sources, so it does not depend on the rest

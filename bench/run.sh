@@ -7,8 +7,10 @@
 #   list  the list with a filter: status, status + priority         (bench/list.lua)
 #   post  POST the smallest create of docs/api.md, durable          (bench/post.lua)
 # Each scenario has an unmeasured warm-up, then BENCH_SECONDS measured. Prints requests/s,
-# p50/p99 latency and the server's peak RSS (VmHWM) per scenario, then a table; the table
-# is also kept in bench/out/last.txt. Figures never fail the run: benchmarks are not tests.
+# p50/p99 latency, errors, the server's CPU per request, its RSS and peak RSS (VmHWM), and the
+# cores other processes took meanwhile (the machine may be shared), then a table, also kept in
+# bench/out/last.txt. Figures never fail the run: benchmarks are not tests. docs/benchmarks.md
+# ("## Server") records them.
 #
 # Knobs (environment): BENCH_ORDERS=1000000 BENCH_SECONDS=12 BENCH_WARMUP=3
 #   BENCH_CONNS=16 BENCH_WRK_THREADS=2 BENCH_SERVER_THREADS=16 BENCH_SCENARIOS="get list post"
@@ -93,13 +95,16 @@ login=$(curl -sf -X POST "$base/api/v1/session" -H 'Content-Type: application/js
 }
 token=$(printf '%s' "$login" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
 newest=$(curl -sf -H "Authorization: Bearer $token" "$base/api/v1/work-orders?limit=1")
-max_id=$(printf '%s' "$newest" | sed -n 's/^{"items":\[{"id":\([0-9]*\).*/\1/p')
+max_id=$(printf '%s' "$newest" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2) # newest first
 [ -n "$max_id" ] || { echo "bench: cannot read the newest work order" >&2; exit 1; }
 export FUWU_BENCH_TOKEN=$token FUWU_BENCH_MAX_ID=$max_id FUWU_BENCH_DIR="$root/bench"
 
 hz=$(getconf CLK_TCK)
 cpu_ticks() { # the server's user + system CPU so far, in clock ticks
 	awk '{ print $14 + $15 }' "/proc/$server_pid/stat"
+}
+busy_ticks() { # CPU ticks the whole machine spent busy so far
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $9 }' /proc/stat # user nice system steal: not irq time, which no process is charged with
 }
 rss_mb() { # field of /proc/PID/status in MB
 	awk -v f="$1:" '$1 == f { printf "%.1f", $2 / 1024 }' "/proc/$server_pid/status"
@@ -115,9 +120,19 @@ for s in $scenarios; do
 	script="bench/$s.lua"
 	[ -f "$script" ] || { echo "bench: no scenario $s" >&2; continue; }
 	[ "$warmup" -gt 0 ] && wrk -t"$wrk_threads" -c"$conns" -d"${warmup}s" --timeout 10s -s "$script" "$base" >/dev/null 2>&1 || true
+	# Besides the figures: the server's CPU per request, and how much CPU other processes took
+	# meanwhile (busy time of the machine minus the server's and wrk's), since the machine may
+	# be shared.
 	c0=$(cpu_ticks)
-	out=$(wrk -t"$wrk_threads" -c"$conns" -d"${secs}s" --timeout 10s -s "$script" "$base" 2>&1) || true
+	b0=$(busy_ticks)
+	TIMEFORMAT='%U %S'
+	{ time wrk -t"$wrk_threads" -c"$conns" -d"${secs}s" --timeout 10s -s "$script" "$base" >"$work/wrk.out" 2>&1; } \
+		2>"$work/wrk.time" || true
 	c1=$(cpu_ticks)
+	b1=$(busy_ticks)
+	out=$(cat "$work/wrk.out")
+	others=$(awk -v b="$((b1 - b0))" -v c="$((c1 - c0))" -v hz="$hz" -v t="$secs" \
+		'{ o = (b - c) / hz - $1 - $2; if (o < 0) o = 0; printf "%.2f", o / t }' "$work/wrk.time")
 	val() { printf '%s\n' "$out" | awk -v k="$1" '$1 == "BENCH" && $2 == k { print $3 }'; }
 	rps=$(val rps)
 	p50=$(val p50_ms)
@@ -132,20 +147,20 @@ for s in $scenarios; do
 	fi
 	n=$(val requests)
 	cpu=$(((c1 - c0) * 1000000 / hz / (n > 0 ? n : 1)))
-	printf '%-5s %-28s %7.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %s  server CPU %s us/req  RSS %s MB (peak %s)\n' \
-		"$s" "${title[$s]}" "$rps" "$p50" "$p99" "$errs" "$cpu" "$rss" "$hwm"
-	table+=("$(printf '| %-28s | %7.0f | %6.2f | %6.2f | %6s | %7s | %6s | %8s | %-6s |' "${title[$s]}" "$rps" \
-		"$p50" "$p99" "$errs" "$cpu" "$rss" "$hwm" "${target[$s]:-}")")
+	printf '%-5s %-28s %7.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %s  server CPU %s us/req  RSS %s MB (peak %s)  others %s cores\n' \
+		"$s" "${title[$s]}" "$rps" "$p50" "$p99" "$errs" "$cpu" "$rss" "$hwm" "$others"
+	table+=("$(printf '| %-28s | %7.0f | %6.2f | %6.2f | %6s | %7s | %6s | %8s | %6s | %-6s |' "${title[$s]}" "$rps" \
+		"$p50" "$p99" "$errs" "$cpu" "$rss" "$hwm" "$others" "${target[$s]:-}")")
 done
 
 {
 	echo
 	echo "fuwu server benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load before the run $load0," \
 		"$max_id work orders (SQLite), server --threads $server_threads, wrk -t$wrk_threads -c$conns -d${secs}s"
-	echo "| scenario                     |   req/s | p50 ms | p99 ms | errors | CPU us  | RSS MB | peak RSS | target |"
-	echo "|------------------------------|---------|--------|--------|--------|---------|--------|----------|--------|"
+	echo "| scenario                     |   req/s | p50 ms | p99 ms | errors | CPU us  | RSS MB | peak RSS | others | target |"
+	echo "|------------------------------|---------|--------|--------|--------|---------|--------|----------|--------|--------|"
 	printf '%s\n' "${table[@]}"
 	echo "targets: req/s as above, p99 ≤ 20 ms, RSS ≤ 100 MB. RSS: VmRSS after the scenario; peak: VmHWM since"
 	echo "the start (includes the 64 MiB Argon2id of the benchmark's one log-in). CPU us: the server's user+system"
-	echo "CPU per request (robust to other load on the machine). Load: 1-min average."
+	echo "CPU per request. others: cores used by other processes meanwhile (a shared machine). Load: 1-min average."
 } | tee bench/out/last.txt

@@ -9,8 +9,11 @@
  */
 #include "route/rt.h"
 #include "solomon.h"
+#include "util/util.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,22 +80,31 @@ int main(int argc, char **argv)
 	int first = 1;
 	double fixed = 0;
 	for (; first < argc && argv[first][0] == '-'; first++) {
-		if (!strcmp(argv[first], "-t") && first + 1 < argc)
-			par.time_limit = strtod(argv[++first], NULL);
-		else if (!strcmp(argv[first], "-s") && first + 1 < argc)
-			par.seed = strtoull(argv[++first], NULL, 10);
-		else if (!strcmp(argv[first], "-i") && first + 1 < argc)
-			par.max_iterations = strtoll(argv[++first], NULL, 10);
-		else if (!strcmp(argv[first], "-f") && first + 1 < argc)
-			fixed = strtod(argv[++first], NULL);
-		else if (!strcmp(argv[first], "-v"))
+		const char *a = argv[first], *val = first + 1 < argc ? argv[first + 1] : "";
+		int64_t n;
+		bool ok = true;
+		if (!strcmp(a, "-v")) {
 			par.verbose = 1;
-		else {
-			fprintf(stderr, "usage: routing_bench [-t seconds] [-s seed] [-i iterations] [-f fixed cost "
-			                "per vehicle] [-v] "
-			                "instance.txt...\n");
+			continue;
+		}
+		if (!strcmp(a, "-t"))
+			ok = parse_double(val, &par.time_limit) && par.time_limit >= 0;
+		else if (!strcmp(a, "-f"))
+			ok = parse_double(val, &fixed) && fixed >= 0;
+		else if (!strcmp(a, "-s") && (ok = parse_i64(val, 0, INT64_MAX, &n)))
+			par.seed = (uint64_t)n;
+		else if (!strcmp(a, "-i") && (ok = parse_i64(val, 0, INT64_MAX, &n)))
+			par.max_iterations = n;
+		else
+			ok = false;
+		if (!ok) {
+			fprintf(
+			    stderr,
+			    "usage: routing_bench [-t seconds] [-s seed] [-i iterations] [-f fixed cost per vehicle] "
+			    "[-v] instance.txt...\n");
 			return 2;
 		}
+		first++;
 	}
 	int bad = 0;
 	for (int a = first; a < argc; a++) {

@@ -8,6 +8,9 @@
 #include "route/route.h"
 
 #define ROUTING_MAX_JOBS 2000
+#define ROUTING_MAX_CONCURRENT 2 /* about one solve per core; the rest are told to retry */
+
+static int solving;
 
 void h_routing_solve(req *r)
 {
@@ -30,8 +33,16 @@ void h_routing_solve(req *r)
 		}
 		seed = (unsigned)s;
 	}
+	if (__atomic_add_fetch(&solving, 1, __ATOMIC_SEQ_CST) > ROUTING_MAX_CONCURRENT) {
+		__atomic_sub_fetch(&solving, 1, __ATOMIC_SEQ_CST);
+		reply_problem_x(r, 429, "rate_limited", "the route optimiser is busy with other plans; retry shortly",
+				json_pack("{s:i}", "retry_after", 2));
+		reply_header(r, "Retry-After", "2");
+		return;
+	}
 	char err[300];
 	json_t *sol = route_solve_json(r->json, limit, seed, ROUTING_MAX_JOBS, err, sizeof err);
+	__atomic_sub_fetch(&solving, 1, __ATOMIC_SEQ_CST);
 	if (!sol) {
 		reply_problem_x(r, 400, "validation_failed", err, json_pack("{s:[{s:s, s:s, s:s}]}", "errors", "field", "body", "code", "invalid", "message", err));
 		return;
