@@ -20,15 +20,50 @@
 #define FAIL_MAX_LOGIN 10
 #define FAIL_MAX_IP 30
 
+/* Argon2id takes 64 MiB per hash by design: at most two run at once, so a burst of log-ins
+ * queues instead of multiplying the memory. */
+static pthread_mutex_t pw_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pw_cond = PTHREAD_COND_INITIALIZER;
+static int pw_running;
+#define PW_MAX_CONCURRENT 2
+
+static void pw_enter(void)
+{
+	pthread_mutex_lock(&pw_mu);
+	while (pw_running >= PW_MAX_CONCURRENT)
+		pthread_cond_wait(&pw_cond, &pw_mu);
+	pw_running++;
+	pthread_mutex_unlock(&pw_mu);
+}
+
+static void pw_leave(void)
+{
+	pthread_mutex_lock(&pw_mu);
+	pw_running--;
+	pthread_cond_signal(&pw_cond);
+	pthread_mutex_unlock(&pw_mu);
+}
+
 char *password_hash(const char *password)
 {
 	char *out = xmalloc(crypto_pwhash_STRBYTES);
-	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+	pw_enter();
+	int rc = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				   crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	pw_leave();
+	if (rc != 0) {
 		free(out);
 		return NULL;
 	}
 	return out;
+}
+
+bool password_verify(const char *hash, const char *password)
+{
+	pw_enter();
+	bool ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	pw_leave();
+	return ok;
 }
 
 static char *dummy_hash;
@@ -202,7 +237,7 @@ int store_login(db *d, const char *tenant_code, const char *login, const char *p
 		return LOGIN_LIMITED;
 	}
 	const char *h = l.hash ? l.hash : dummy_hash;
-	bool ok = h && crypto_pwhash_str_verify(h, password, strlen(password)) == 0 && l.hash && l.user_ok;
+	bool ok = h && password_verify(h, password) && l.hash && l.user_ok;
 	free(l.hash);
 	struct login_write w = {.l = &l, .req_id = req_id, .ok = ok};
 	if (ok) {

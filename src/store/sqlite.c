@@ -24,9 +24,12 @@ struct stmt_slot {
 	sqlite3_stmt *st;
 };
 
+#define STMT_WAYS 4
+
 struct sconn {
 	sqlite3 *h;
-	struct stmt_slot cache[STMT_CACHE];
+	struct stmt_slot cache[STMT_CACHE]; /* STMT_CACHE / STMT_WAYS sets of STMT_WAYS slots */
+	unsigned evict;                      /* round-robin victim within a set */
 	int64_t changes;
 	struct sconn *next; /* free list */
 };
@@ -109,15 +112,23 @@ static uint32_t fnv(const char *s)
 	return h;
 }
 
-/* A prepared statement from the connection's cache (one slot per hash; a clash replaces). */
+/* A prepared statement from the connection's cache: a 4-way set per hash, so two hot
+ * statements whose hashes clash do not keep re-preparing each other. */
 static sqlite3_stmt *prepare(struct sconn *c, const char *sql)
 {
-	struct stmt_slot *slot = &c->cache[fnv(sql) % STMT_CACHE];
-	if (slot->st && !strcmp(slot->sql, sql)) {
-		sqlite3_reset(slot->st);
-		sqlite3_clear_bindings(slot->st);
-		return slot->st;
+	struct stmt_slot *set = &c->cache[(fnv(sql) % (STMT_CACHE / STMT_WAYS)) * STMT_WAYS];
+	struct stmt_slot *slot = NULL;
+	for (int i = 0; i < STMT_WAYS; i++) {
+		if (set[i].st && !strcmp(set[i].sql, sql)) {
+			sqlite3_reset(set[i].st);
+			sqlite3_clear_bindings(set[i].st);
+			return set[i].st;
+		}
+		if (!set[i].st && !slot)
+			slot = &set[i];
 	}
+	if (!slot)
+		slot = &set[c->evict++ % STMT_WAYS];
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v3(c->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
 		return NULL;
@@ -273,7 +284,15 @@ static void run_batch(db *d, struct sdb *s, struct wjob *jobs)
 			j->rc = ST_DB;
 		return;
 	}
-	for (struct wjob *j = jobs; j; j = j->next) {
+	if (!jobs->next) {
+		/* One job: no SAVEPOINT (its sub-journal slows statements that touch many rows). */
+		jobs->rc = jobs->fn(&tx, jobs->ctx);
+		if (jobs->rc != ST_OK) {
+			simple(c, "ROLLBACK");
+			return;
+		}
+	}
+	for (struct wjob *j = jobs->next ? jobs : NULL; j; j = j->next) {
 		simple(c, "SAVEPOINT job");
 		j->rc = j->fn(&tx, j->ctx);
 		if (j->rc != ST_OK)

@@ -69,6 +69,7 @@ int store_user_add_cli(db *d, int64_t tenant_id, const char *login, const char *
 		       const char *roles_csv, int64_t org_id, char *err, size_t errlen);
 int store_user_passwd_cli(db *d, int64_t tenant_id, const char *login, const char *password);
 char *password_hash(const char *password); /* caller frees; NULL on failure */
+bool password_verify(const char *hash, const char *password);
 
 /* --- organisations (orgs.c) --- */
 int store_orgs_list(db *d, const principal *who, const char *type, int64_t parent_id, const char *q, int limit,

@@ -367,7 +367,7 @@ int store_user_set_password(db *d, const actor *a, int64_t id, const char *old_p
 		int rc = db_read(d, old_hash_fn, &c);
 		if (rc != ST_OK)
 			return rc;
-		bool ok = crypto_pwhash_str_verify(c.hash, old_password, strlen(old_password)) == 0;
+		bool ok = password_verify(c.hash, old_password);
 		free(c.hash);
 		c.hash = NULL;
 		if (!ok) {
