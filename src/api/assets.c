@@ -87,35 +87,12 @@ void h_asset_create(req *r)
 	check_dates(r, &v);
 	if (verr_reply(&v, r))
 		return;
-	actor a;
-	char hash[65];
-	if (!actor_begin(r, &a, hash))
-		return;
-	st_info info = {0};
-	json_t *o;
-	int rc = store_asset_create(r->db, &a, r->json, &o, &info);
-	if (rc != ST_OK) {
-		if (!idem_replay_after_race(r, &a, rc, &info))
-			reply_store(r, rc, &info, "asset");
-		return;
-	}
-	char loc[64];
-	snprintf(loc, sizeof loc, "/api/v1/assets/%lld", (long long)json_integer_value(json_object_get(o, "id")));
-	reply_record(r, 201, o, loc);
+	api_create(r, store_asset_create, "asset", "/api/v1/assets");
 }
 
 void h_asset_get(req *r)
 {
-	int64_t id;
-	if (!req_id_param(r, 0, &id))
-		return;
-	json_t *o;
-	int rc = store_asset_get(r->db, &r->who, id, &o);
-	if (rc != ST_OK) {
-		reply_status(r, rc, "asset");
-		return;
-	}
-	reply_record(r, 200, o, NULL);
+	api_get(r, store_asset_get, "asset");
 }
 
 void h_asset_update(req *r)
@@ -129,21 +106,7 @@ void h_asset_update(req *r)
 	check_dates(r, &v);
 	if (verr_reply(&v, r))
 		return;
-	int64_t ver = req_if_match(r);
-	if (ver < 0)
-		return;
-	actor a;
-	char hash[65];
-	if (!actor_begin(r, &a, hash))
-		return;
-	st_info info = {0};
-	json_t *o;
-	int rc = store_asset_update(r->db, &a, id, ver, r->json, &o, &info);
-	if (rc != ST_OK) {
-		reply_store(r, rc, &info, "asset");
-		return;
-	}
-	reply_record(r, 200, o, NULL);
+	api_update(r, id, store_asset_update, "asset");
 }
 
 void h_asset_list(req *r)
@@ -390,21 +353,7 @@ void h_reg_create(req *r)
 		verr_add(&v, "customer_id", "required", "customer_id is required");
 	if (verr_reply(&v, r))
 		return;
-	actor a;
-	char hash[65];
-	if (!actor_begin(r, &a, hash))
-		return;
-	st_info info = {0};
-	json_t *o;
-	int rc = store_registration_create(r->db, &a, r->json, &o, &info);
-	if (rc != ST_OK) {
-		if (!idem_replay_after_race(r, &a, rc, &info))
-			reply_store(r, rc, &info, "warranty registration");
-		return;
-	}
-	char loc[80];
-	snprintf(loc, sizeof loc, "/api/v1/warranty-registrations/%lld", (long long)json_integer_value(json_object_get(o, "id")));
-	reply_record(r, 201, o, loc);
+	api_create(r, store_registration_create, "warranty registration", "/api/v1/warranty-registrations");
 }
 
 void h_reg_list(req *r)

@@ -62,35 +62,12 @@ void h_campaign_create(req *r)
 		check_rule(rule, &v);
 	if (verr_reply(&v, r))
 		return;
-	actor a;
-	char hash[65];
-	if (!actor_begin(r, &a, hash))
-		return;
-	st_info info = {0};
-	json_t *o;
-	int rc = store_campaign_create(r->db, &a, r->json, &o, &info);
-	if (rc != ST_OK) {
-		if (!idem_replay_after_race(r, &a, rc, &info))
-			reply_store(r, rc, &info, "campaign");
-		return;
-	}
-	char loc[64];
-	snprintf(loc, sizeof loc, "/api/v1/campaigns/%lld", (long long)json_integer_value(json_object_get(o, "id")));
-	reply_record(r, 201, o, loc);
+	api_create(r, store_campaign_create, "campaign", "/api/v1/campaigns");
 }
 
 void h_campaign_get(req *r)
 {
-	int64_t id;
-	if (!req_id_param(r, 0, &id))
-		return;
-	json_t *o;
-	int rc = store_campaign_get(r->db, &r->who, id, &o);
-	if (rc != ST_OK) {
-		reply_status(r, rc, "campaign");
-		return;
-	}
-	reply_record(r, 200, o, NULL);
+	api_get(r, store_campaign_get, "campaign");
 }
 
 void h_campaign_list(req *r)

@@ -183,16 +183,7 @@ void h_cust_create(req *r)
 
 void h_cust_get(req *r)
 {
-	int64_t id;
-	if (!req_id_param(r, 0, &id))
-		return;
-	json_t *o;
-	int rc = store_cust_get(r->db, &r->who, id, &o);
-	if (rc != ST_OK) {
-		reply_status(r, rc, "customer");
-		return;
-	}
-	reply_record(r, 200, o, NULL);
+	api_get(r, store_cust_get, "customer");
 }
 
 void h_cust_update(req *r)
@@ -210,21 +201,7 @@ void h_cust_update(req *r)
 		verr_add(&v, "name", "required", "name may not be empty");
 	if (verr_reply(&v, r))
 		return;
-	int64_t ver = req_if_match(r);
-	if (ver < 0)
-		return;
-	actor a;
-	char hash[65];
-	if (!actor_begin(r, &a, hash))
-		return;
-	st_info info = {0};
-	json_t *o;
-	int rc = store_cust_update(r->db, &a, id, ver, r->json, &o, &info);
-	if (rc != ST_OK) {
-		reply_store(r, rc, &info, "customer");
-		return;
-	}
-	reply_record(r, 200, o, NULL);
+	api_update(r, id, store_cust_update, "customer");
 }
 
 void h_cust_list(req *r)

@@ -79,21 +79,7 @@ void h_labour_create(req *r)
 	check(r, &v);
 	if (verr_reply(&v, r))
 		return;
-	actor a;
-	char hash[65];
-	if (!actor_begin(r, &a, hash))
-		return;
-	st_info info = {0};
-	json_t *o;
-	int rc = store_labour_create(r->db, &a, r->json, &o, &info);
-	if (rc != ST_OK) {
-		if (!idem_replay_after_race(r, &a, rc, &info))
-			reply_store(r, rc, &info, "labour operation");
-		return;
-	}
-	char loc[64];
-	snprintf(loc, sizeof loc, "/api/v1/labour-operations/%lld", (long long)json_integer_value(json_object_get(o, "id")));
-	reply_record(r, 201, o, loc);
+	api_create(r, store_labour_create, "labour operation", "/api/v1/labour-operations");
 }
 
 void h_labour_update(req *r)
@@ -107,21 +93,7 @@ void h_labour_update(req *r)
 	check(r, &v);
 	if (verr_reply(&v, r))
 		return;
-	int64_t ver = req_if_match(r);
-	if (ver < 0)
-		return;
-	actor a;
-	char hash[65];
-	if (!actor_begin(r, &a, hash))
-		return;
-	st_info info = {0};
-	json_t *o;
-	int rc = store_labour_update(r->db, &a, id, ver, r->json, &o, &info);
-	if (rc != ST_OK) {
-		reply_store(r, rc, &info, "labour operation");
-		return;
-	}
-	reply_record(r, 200, o, NULL);
+	api_update(r, id, store_labour_update, "labour operation");
 }
 
 void h_labour_list(req *r)

@@ -156,35 +156,12 @@ void h_model_create(req *r)
 	check_policy(r, &v);
 	if (verr_reply(&v, r))
 		return;
-	actor a;
-	char hash[65];
-	if (!actor_begin(r, &a, hash))
-		return;
-	st_info info = {0};
-	json_t *o;
-	int rc = store_model_create(r->db, &a, r->json, &o, &info);
-	if (rc != ST_OK) {
-		if (!idem_replay_after_race(r, &a, rc, &info))
-			reply_store(r, rc, &info, "product model");
-		return;
-	}
-	char loc[64];
-	snprintf(loc, sizeof loc, "/api/v1/product-models/%lld", (long long)json_integer_value(json_object_get(o, "id")));
-	reply_record(r, 201, o, loc);
+	api_create(r, store_model_create, "product model", "/api/v1/product-models");
 }
 
 void h_model_get(req *r)
 {
-	int64_t id;
-	if (!req_id_param(r, 0, &id))
-		return;
-	json_t *o;
-	int rc = store_model_get(r->db, &r->who, id, &o);
-	if (rc != ST_OK) {
-		reply_status(r, rc, "product model");
-		return;
-	}
-	reply_record(r, 200, o, NULL);
+	api_get(r, store_model_get, "product model");
 }
 
 void h_model_update(req *r)
@@ -202,21 +179,7 @@ void h_model_update(req *r)
 	check_policy(r, &v);
 	if (verr_reply(&v, r))
 		return;
-	int64_t ver = req_if_match(r);
-	if (ver < 0)
-		return;
-	actor a;
-	char hash[65];
-	if (!actor_begin(r, &a, hash))
-		return;
-	st_info info = {0};
-	json_t *o;
-	int rc = store_model_update(r->db, &a, id, ver, r->json, &o, &info);
-	if (rc != ST_OK) {
-		reply_store(r, rc, &info, "product model");
-		return;
-	}
-	reply_record(r, 200, o, NULL);
+	api_update(r, id, store_model_update, "product model");
 }
 
 void h_model_list(req *r)
