@@ -174,18 +174,9 @@ static int list_fn(db_tx *tx, void *arg)
 		p[n++] = VI(c->cursor);
 	}
 	buf_printf(&sql, " ORDER BY p.id DESC LIMIT %d", c->limit + 1);
-	db_res *r;
-	int e = db_query(tx, sql.data, p, n, &r);
+	int listed = page_query(tx, sql.data, p, n, c->limit, row_json, &c->out, &c->next);
 	buf_free(&sql);
-	if (e != DB_OK)
-		return ST_DB;
-	c->out = json_array();
-	int rows = db_rows(r);
-	for (int i = 0; i < rows && i < c->limit; i++)
-		json_array_append_new(c->out, row_json(r, i));
-	c->next = rows > c->limit ? db_int(r, c->limit - 1, 0) : 0;
-	db_res_free(r);
-	return ST_OK;
+	return listed;
 }
 
 int store_campaign_list(db *d, const principal *who, int limit, int64_t cursor, json_t **items, int64_t *next)
@@ -219,18 +210,9 @@ static int targets_fn(db_tx *tx, void *arg)
 		p[n++] = VI(c->cursor);
 	}
 	buf_printf(&sql, " ORDER BY t.id LIMIT %d", c->limit + 1);
-	db_res *r;
-	int e = db_query(tx, sql.data, p, n, &r);
+	int listed = page_query(tx, sql.data, p, n, c->limit, row_json, &c->out, &c->next);
 	buf_free(&sql);
-	if (e != DB_OK)
-		return ST_DB;
-	c->out = json_array();
-	int rows = db_rows(r);
-	for (int i = 0; i < rows && i < c->limit; i++)
-		json_array_append_new(c->out, row_json(r, i));
-	c->next = rows > c->limit ? db_int(r, c->limit - 1, 0) : 0;
-	db_res_free(r);
-	return ST_OK;
+	return listed;
 }
 
 int store_campaign_targets(db *d, const principal *who, int64_t id, int limit, int64_t cursor, json_t **items,

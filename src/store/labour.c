@@ -182,19 +182,10 @@ static int list_fn(db_tx *tx, void *arg)
 		p[n++] = VI(c->cursor);
 	}
 	buf_printf(&sql, " ORDER BY l.id DESC LIMIT %d", c->limit + 1);
-	db_res *r;
-	int e = db_query(tx, sql.data, p, n, &r);
+	int listed = page_query(tx, sql.data, p, n, c->limit, lo_json, &c->out, &c->next);
 	buf_free(&sql);
 	free(like);
-	if (e != DB_OK)
-		return ST_DB;
-	c->out = json_array();
-	int rows = db_rows(r);
-	for (int i = 0; i < rows && i < c->limit; i++)
-		json_array_append_new(c->out, lo_json(r, i));
-	c->next = rows > c->limit ? db_int(r, c->limit - 1, 0) : 0;
-	db_res_free(r);
-	return ST_OK;
+	return listed;
 }
 
 int store_labour_list(db *d, const principal *who, int64_t model_id, const char *q, int limit, int64_t cursor,

@@ -99,19 +99,10 @@ static int list_fn(db_tx *tx, void *arg)
 	}
 	/* Oldest first: a tree is built parents before children. */
 	buf_printf(&sql, " ORDER BY id LIMIT %d", c->limit + 1);
-	db_res *r;
-	int rc = db_query(tx, sql.data, p, n, &r);
+	int listed = page_query(tx, sql.data, p, n, c->limit, org_json, &c->out, &c->next);
 	buf_free(&sql);
 	free(like);
-	if (rc != DB_OK)
-		return ST_DB;
-	c->out = json_array();
-	int rows = db_rows(r);
-	for (int i = 0; i < rows && i < c->limit; i++)
-		json_array_append_new(c->out, org_json(r, i));
-	c->next = rows > c->limit ? db_int(r, c->limit - 1, 0) : 0;
-	db_res_free(r);
-	return ST_OK;
+	return listed;
 }
 
 int store_orgs_list(db *d, const principal *who, const char *type, int64_t parent_id, const char *q, int limit,

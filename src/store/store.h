@@ -190,6 +190,10 @@ int store_campaign_targets(db *d, const principal *who, int64_t id, int limit, i
 /* Shared helpers (store_util.c) */
 json_t *row_json(const db_res *r, int row);        /* column name → typed value */
 void json_set_time(json_t *o, const char *key, int64_t ms);
+/* A list page: runs sql (which asks for limit + 1 rows), turns the first `limit` rows into
+ * *items with row_fn and sets *next to the last id shown when more rows exist (else 0). */
+int page_query(db_tx *tx, const char *sql, const dbv *p, int n, int limit,
+	       json_t *(*row_fn)(const db_res *r, int row), json_t **items, int64_t *next);
 /* Escape a user string for LIKE … ESCAPE '\'; caller frees. */
 char *like_escape(const char *s, bool prefix_only);
 

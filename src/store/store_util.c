@@ -55,6 +55,21 @@ json_t *row_json(const db_res *r, int row)
 	return o;
 }
 
+int page_query(db_tx *tx, const char *sql, const dbv *p, int n, int limit,
+	       json_t *(*row_fn)(const db_res *r, int row), json_t **items, int64_t *next)
+{
+	db_res *r;
+	if (db_query(tx, sql, p, n, &r) != DB_OK)
+		return ST_DB;
+	*items = json_array();
+	int rows = db_rows(r);
+	for (int i = 0; i < rows && i < limit; i++)
+		json_array_append_new(*items, row_fn(r, i));
+	*next = rows > limit ? db_int(r, limit - 1, 0) : 0;
+	db_res_free(r);
+	return ST_OK;
+}
+
 char *like_escape(const char *s, bool prefix_only)
 {
 	buf b;

@@ -99,20 +99,11 @@ static int list_fn(db_tx *tx, void *arg)
 		p[n++] = VI(c->cursor);
 	}
 	buf_printf(&sql, " ORDER BY u.id DESC LIMIT %d", c->limit + 1);
-	db_res *r;
-	int rc = db_query(tx, sql.data, p, n, &r);
+	int listed = page_query(tx, sql.data, p, n, c->limit, user_json, &c->out, &c->next);
 	buf_free(&sql);
 	free(like);
 	free(rl);
-	if (rc != DB_OK)
-		return ST_DB;
-	c->out = json_array();
-	int rows = db_rows(r);
-	for (int i = 0; i < rows && i < c->limit; i++)
-		json_array_append_new(c->out, user_json(r, i));
-	c->next = rows > c->limit ? db_int(r, c->limit - 1, 0) : 0;
-	db_res_free(r);
-	return ST_OK;
+	return listed;
 }
 
 int store_users_list(db *d, const principal *who, const char *q, int64_t org_id, const char *role, const char *status,

@@ -358,20 +358,11 @@ static int list_fn(db_tx *tx, void *arg)
 		p[n++] = VI(c->cursor);
 	}
 	buf_printf(&sql, " ORDER BY w.id DESC LIMIT %d", c->limit + 1);
-	db_res *r;
-	int e = db_query(tx, sql.data, p, n, &r);
+	int listed = page_query(tx, sql.data, p, n, c->limit, wo_json, &c->out, &c->next);
 	buf_free(&sql);
 	free(like);
 	free(statuses);
-	if (e != DB_OK)
-		return ST_DB;
-	c->out = json_array();
-	int rows = db_rows(r);
-	for (int i = 0; i < rows && i < c->limit; i++)
-		json_array_append_new(c->out, wo_json(r, i));
-	c->next = rows > c->limit ? db_int(r, c->limit - 1, 0) : 0;
-	db_res_free(r);
-	return ST_OK;
+	return listed;
 }
 
 int store_wo_list(db *d, const principal *who, const wo_filter *f, int limit, int64_t cursor, json_t **items,
