@@ -1,7 +1,7 @@
 # fuwu — top-level build. `make` builds build/fuwu; `make run` and `make test` are the two
 # commands of the README (they install what is missing first); `make bench` prints figures.
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter minizip expat gdlib
 BUILD   ?= build
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow
 CFLAGS  ?= -O2 -g
@@ -22,7 +22,7 @@ LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 MIGR     := $(sort $(wildcard src/store/migrations/*.sql))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
-WEB_DIST := web/dist
+WEB_DIST ?= web/dist
 
 .PHONY: all test-bins web run test test-unit bench bench-routing deps-run deps-test lint clean
 all: $(BUILD)/fuwu
@@ -40,7 +40,7 @@ $(BUILD)/embed: tools/embed.c
 
 $(BUILD)/gen/assets.c: $(BUILD)/embed $(shell find $(WEB_DIST) -type f 2>/dev/null) $(MIGR)
 	@mkdir -p $(dir $@)
-	$(BUILD)/embed $@ web/dist src/store/migrations
+	$(BUILD)/embed $@ $(WEB_DIST) src/store/migrations
 
 $(BUILD)/obj/gen_assets.o: $(BUILD)/gen/assets.c
 	$(CC) -std=c11 -O1 -c $< -o $@

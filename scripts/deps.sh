@@ -5,7 +5,7 @@ set -euo pipefail
 mode=${1:-run}
 cd "$(dirname "$0")/.."
 
-build_pkgs="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev curl ca-certificates"
+build_pkgs="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libxlsxwriter-dev libgd-dev libminizip-dev libexpat1-dev curl ca-certificates"
 test_pkgs="libcmocka-dev postgresql-15 postgresql-client-15 chromium fonts-noto-cjk wrk"
 pkgs="$build_pkgs"
 [ "$mode" = test ] && pkgs="$pkgs $test_pkgs"

@@ -57,6 +57,9 @@ void h_wo_get(req *r);
 void h_wo_create(req *r);
 void h_wo_update(req *r);
 void h_wo_timeline(req *r);
+void h_wo_event(req *r);
+void h_wo_comment(req *r);
+void h_wo_outbox(req *r);
 void h_routing_solve(req *r);
 /* the customer archive (issue 3) */
 void h_cust_list(req *r);
@@ -90,5 +93,19 @@ void h_campaign_list(req *r);
 void h_campaign_get(req *r);
 void h_campaign_create(req *r);
 void h_campaign_targets(req *r);
+/* the rest of the archive (issue 3): imports and exports, contact plans and tasks */
+void h_cust_export(req *r);
+void h_asset_import(req *r);
+void h_model_import(req *r);
+void h_care_plans_get(req *r);
+void h_care_plans_set(req *r);
+void h_tasks_list(req *r);
+void h_tasks_generate(req *r);
+void h_task_get(req *r);
+void h_task_update(req *r);
+void h_task_done(req *r);
+/* Answer rows (the first one the header) as an .xlsx workbook (fmt "xlsx") or a CSV file
+ * with a UTF-8 BOM (imports.c); `name` is the file name without extension. */
+void reply_table(req *r, const char *name, const char *sheet, json_t *rows, const char *fmt);
 
 #endif

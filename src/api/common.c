@@ -22,23 +22,41 @@ void reply_store(req *r, int rc, const st_info *info, const char *what)
 	}
 	case ST_CONFLICT: {
 		json_t *x = json_object();
+		if (info && info->current) {
+			json_object_update(x, info->current);
+			json_decref(info->current);
+			((st_info *)info)->current = NULL;
+		}
 		if (info && info->existing_id)
 			json_object_set_new(x, "existing_id", json_integer(info->existing_id));
 		if (info && info->field[0])
 			json_object_set_new(x, "field", json_string(info->field));
 		snprintf(d, sizeof d, "%s", detail ? detail : "conflicts with an existing record");
-		reply_problem_x(r, 409, "conflict", d, x);
+		char code[48] = "conflict"; /* or a store-chosen code such as invalid_transition */
+		if (json_is_string(json_object_get(x, "code"))) {
+			snprintf(code, sizeof code, "%s", json_string_value(json_object_get(x, "code")));
+			json_object_del(x, "code");
+		}
+		reply_problem_x(r, 409, code, d, x);
 		return;
 	}
 	case ST_STALE: {
 		json_t *x = json_object();
 		if (info && info->current_version)
 			json_object_set_new(x, "current_version", json_integer(info->current_version));
+		if (info && info->current) {
+			json_object_set_new(x, "current", info->current);
+			((st_info *)info)->current = NULL;
+		}
 		snprintf(d, sizeof d, "%s was changed by someone else (If-Match is not the current version); reload it", what);
 		reply_problem_x(r, 412, "precondition_failed", d, x);
 		return;
 	}
 	default:
+		if (info && info->current) {
+			json_decref(info->current);
+			((st_info *)info)->current = NULL;
+		}
 		reply_status(r, rc, what);
 	}
 }

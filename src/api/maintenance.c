@@ -1,58 +1,36 @@
 /*
  * maintenance.c — /api/v1/maintenance/due: the "due this month / overdue" list of issue 3
  * item 7 (?month=YYYY-MM, default this month in the tenant's zone; ?org_id= the outlet;
- * ?format=csv exports it with Chinese headers).
+ * ?format=csv or xlsx exports it with Chinese headers).
  */
 #include "api/api.h"
 #include "domain/warranty.h"
 
 #include <string.h>
 
-static void csv_cell(buf *b, const char *s)
+/* The list as a table with Chinese headers, for CSV and .xlsx. */
+static json_t *due_table(json_t *items)
 {
-	buf_puts(b, "\"");
-	for (; s && *s; s++)
-		buf_append(b, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1);
-	buf_puts(b, "\"");
-}
-
-static void reply_csv(req *r, json_t *items)
-{
-	buf b;
-	buf_init(&b, 0);
-	/* UTF-8 BOM so spreadsheet programs read the Chinese headers right. */
-	buf_puts(&b, "\xEF\xBB\xBF"
-		     "状态,应保养日期,依据,保养项目,客户,序列号/VIN,车牌,品牌,型号,购买日期,估算里程\r\n");
+	json_t *rows = json_array();
+	json_array_append_new(rows, json_pack("[s,s,s,s,s,s,s,s,s,s,s]", "状态", "应保养日期", "依据", "保养项目", "客户",
+					      "序列号/VIN", "车牌", "品牌", "型号", "购买日期", "估算里程"));
 	size_t i;
 	json_t *o;
 	json_array_foreach(items, i, o) {
 		json_t *svc = json_object_get(o, "service"), *cust = json_object_get(o, "customer"),
 		       *model = json_object_get(o, "model");
-		const char *st = jstr(o, "status");
-		csv_cell(&b, st && !strcmp(st, "overdue") ? "已逾期" : "本月到期");
-		buf_puts(&b, ",");
-		csv_cell(&b, jstr(o, "due_date"));
-		buf_puts(&b, ",");
-		csv_cell(&b, !strcmp(jstr(o, "due_by"), "km") ? "里程" : "时间");
-		buf_puts(&b, ",");
-		csv_cell(&b, jstr(svc, "name"));
-		buf_puts(&b, ",");
-		csv_cell(&b, jstr(cust, "name"));
-		buf_puts(&b, ",");
-		csv_cell(&b, jstr(o, "serial"));
-		buf_puts(&b, ",");
-		csv_cell(&b, jstr(o, "plate"));
-		buf_puts(&b, ",");
-		csv_cell(&b, jstr(model, "brand"));
-		buf_puts(&b, ",");
-		csv_cell(&b, jstr(model, "model"));
-		buf_puts(&b, ",");
-		csv_cell(&b, jstr(o, "purchase_date"));
-		buf_printf(&b, ",%lld\r\n", (long long)json_integer_value(json_object_get(o, "estimated_km")));
+		const char *st = jstr(o, "status"), *by = jstr(o, "due_by");
+		json_t *km = json_object_get(o, "estimated_km");
+		json_array_append_new(rows, json_pack("[s,s,s,s,s,s,s,s,s,s,o]", st && !strcmp(st, "overdue") ? "已逾期" : "本月到期",
+						      jstr(o, "due_date") ? jstr(o, "due_date") : "",
+						      by && !strcmp(by, "km") ? "里程" : "时间", jstr(svc, "name") ? jstr(svc, "name") : "",
+						      jstr(cust, "name") ? jstr(cust, "name") : "", jstr(o, "serial") ? jstr(o, "serial") : "",
+						      jstr(o, "plate") ? jstr(o, "plate") : "", jstr(model, "brand") ? jstr(model, "brand") : "",
+						      jstr(model, "model") ? jstr(model, "model") : "",
+						      jstr(o, "purchase_date") ? jstr(o, "purchase_date") : "",
+						      json_is_integer(km) ? json_incref(km) : json_string("")));
 	}
-	reply_text(r, 200, "text/csv; charset=utf-8", b.data ? b.data : "", b.len, true);
-	reply_header(r, "Content-Disposition", "attachment; filename=\"maintenance-due.csv\"");
-	buf_free(&b);
+	return rows;
 }
 
 void h_maint_due(req *r)
@@ -74,8 +52,8 @@ void h_maint_due(req *r)
 	const char *lim = req_query(r, "limit");
 	if (lim && !parse_i64(lim, 1, 5000, &limit))
 		verr_add(&v, "limit", "invalid", "limit is 1..5000");
-	if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "json"))
-		verr_add(&v, "format", "invalid", "format is json or csv");
+	if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "xlsx") && strcmp(fmt, "json"))
+		verr_add(&v, "format", "invalid", "format is json, csv or xlsx");
 	if (verr_reply(&v, r))
 		return;
 	int32_t until = wty_add_months(first, 1) - 1;
@@ -85,8 +63,10 @@ void h_maint_due(req *r)
 		reply_status(r, rc, org_id ? "organisation" : "maintenance list");
 		return;
 	}
-	if (fmt && !strcmp(fmt, "csv")) {
-		reply_csv(r, items);
+	if (fmt && (!strcmp(fmt, "csv") || !strcmp(fmt, "xlsx"))) {
+		json_t *rows = due_table(items);
+		reply_table(r, "maintenance-due", "到期保养", rows, fmt);
+		json_decref(rows);
 		json_decref(items);
 		return;
 	}

@@ -47,14 +47,34 @@ const struct route routes[] = {
 	{M_PATCH, "/api/v1/work-orders/{id}", h_wo_update, P_WO_UPDATE, 0, "Change a work order (If-Match)", "work-orders", "WorkOrderPatch", "WorkOrder"},
 	{M_POST, "/api/v1/routing/solve", h_routing_solve, P_WO_UPDATE, 0, "Plan routes: VROOM-style problem in, solution out (?time_limit=2&seed=1)", "routing", "RoutingProblem", "RoutingSolution"},
 	{M_GET, "/api/v1/work-orders/{id}/timeline", h_wo_timeline, P_WO_READ, 0, "Every event of a work order", "work-orders", NULL, "Timeline"},
+	{M_POST, "/api/v1/work-orders/{id}/accept", h_wo_event, P_WO_READ, R_IDEM, "Accept a new request (受理)", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/dispatch", h_wo_event, P_WO_READ, R_IDEM, "Dispatch to a technician (派工): assignee_id", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/take", h_wo_event, P_WO_READ, R_IDEM, "The technician takes the order (接单)", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/decline", h_wo_event, P_WO_READ, R_IDEM, "The technician declines, with a reason", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/depart", h_wo_event, P_WO_READ, R_IDEM, "The technician sets off (已出发)", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/arrive", h_wo_event, P_WO_READ, R_IDEM, "Arrived on site / work starts (服务中)", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/hold", h_wo_event, P_WO_READ, R_IDEM, "Hold for parts or the customer: kind parts|customer", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/resume", h_wo_event, P_WO_READ, R_IDEM, "Resume work after a hold", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/complete", h_wo_event, P_WO_READ, R_IDEM, "Work completed (已完工); refused with an additional item lacking consent or a total above the customer's limit", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/qc-pass", h_wo_event, P_WO_READ, R_IDEM, "QC passed (完工总检), with the checklist; refused while a line is not done", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/qc-fail", h_wo_event, P_WO_READ, R_IDEM, "QC failed: back to in_service as rework, with the reason", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/settle", h_wo_event, P_WO_READ, R_IDEM, "Settled (已结算): needs a bill with nothing left to pay", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/close", h_wo_event, P_WO_READ, R_IDEM, "Closed: delivered and confirmed", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/follow-up", h_wo_event, P_WO_READ, R_IDEM, "Followed up (已回访)", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/cancel", h_wo_event, P_WO_READ, R_IDEM, "Cancel before completion, with a reason", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/reopen", h_wo_event, P_WO_READ, R_IDEM, "Reopen a closed order within the period (counted as rework), with a reason", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/comments", h_wo_comment, P_WO_READ, R_IDEM, "Comment on an order (internal, or public: visible to the customer)", "work-order-flow", "WoComment", "TimelineItem"},
+	{M_GET, "/api/v1/work-orders/{id}/outbox", h_wo_outbox, P_WO_UPDATE, 0, "Notifications written for an order (the outbox)", "work-order-flow", NULL, "List"},
 
 	{M_GET, "/api/v1/customers", h_cust_list, P_CUST_READ, 0, "Find customers (phone: end of any phone, name, plate, serial, class)", "customers", NULL, "List"},
 	{M_POST, "/api/v1/customers", h_cust_create, P_CUST_WRITE, R_IDEM, "Create a customer (a phone of another customer → 409 existing_id)", "customers", "CustomerCreate", "Customer"},
-	{M_POST, "/api/v1/customers/import", h_cust_import, P_CUST_WRITE, 0, "Import customers from CSV (UTF-8 or GBK; dry_run reports every bad row)", "customers", "CustomerImport", "ImportResult"},
+	{M_POST, "/api/v1/customers/import", h_cust_import, P_CUST_WRITE, R_UPLOAD, "Import customers from CSV (UTF-8 or GBK) or .xlsx (dry_run reports every bad row)", "customers", "CustomerImport", "ImportResult"},
+	{M_GET, "/api/v1/customers/export", h_cust_export, P_CUST_READ, 0, "Export the customer list as .xlsx or CSV with Chinese headers (?format=&limit= and the list's filters)", "customers", NULL, NULL},
 	{M_GET, "/api/v1/customers/{id}", h_cust_get, P_CUST_READ, 0, "Get a customer with phones and addresses", "customers", NULL, "Customer"},
 	{M_PATCH, "/api/v1/customers/{id}", h_cust_update, P_CUST_WRITE, 0, "Change a customer (If-Match)", "customers", "CustomerCreate", "Customer"},
 	{M_POST, "/api/v1/customers/{id}/merge", h_cust_merge, P_CUST_WRITE, 0, "Merge customer from_id into this one, keeping every linked record", "customers", "CustomerMerge", "Customer"},
 	{M_GET, "/api/v1/customers/{id}/timeline", h_cust_timeline, P_CUST_READ, 0, "The archive timeline of a customer", "customers", NULL, "Timeline"},
+	{M_POST, "/api/v1/product-models/import", h_model_import, P_MODEL_WRITE, R_UPLOAD, "Import product models from CSV or .xlsx (dry_run reports every bad row)", "product-models", "CustomerImport", "ImportResult"},
 	{M_GET, "/api/v1/product-models", h_model_list, P_CUST_READ, 0, "List product models (q, brand, category)", "product-models", NULL, "List"},
 	{M_POST, "/api/v1/product-models", h_model_create, P_MODEL_WRITE, R_IDEM, "Create a product model with its warranty policy", "product-models", "ProductModel", "ProductModel"},
 	{M_GET, "/api/v1/product-models/{id}", h_model_get, P_CUST_READ, 0, "Get a product model", "product-models", NULL, "ProductModel"},
@@ -62,6 +82,7 @@ const struct route routes[] = {
 	{M_GET, "/api/v1/labour-operations", h_labour_list, P_CUST_READ, 0, "Standard labour operations (?model_id=&q=)", "product-models", NULL, "List"},
 	{M_POST, "/api/v1/labour-operations", h_labour_create, P_MODEL_WRITE, R_IDEM, "Create a standard labour operation", "product-models", "LabourOperation", "LabourOperation"},
 	{M_PATCH, "/api/v1/labour-operations/{id}", h_labour_update, P_MODEL_WRITE, 0, "Change a labour operation (If-Match)", "product-models", "LabourOperation", "LabourOperation"},
+	{M_POST, "/api/v1/assets/import", h_asset_import, P_CUST_WRITE, R_UPLOAD, "Import assets from CSV or .xlsx: owner by phone, model by brand and model (dry_run reports every bad row)", "assets", "CustomerImport", "ImportResult"},
 	{M_GET, "/api/v1/assets", h_asset_list, P_CUST_READ, 0, "List assets (customer_id, model_id, serial, plate)", "assets", NULL, "List"},
 	{M_POST, "/api/v1/assets", h_asset_create, P_CUST_WRITE, R_IDEM, "Create an asset", "assets", "AssetCreate", "Asset"},
 	{M_GET, "/api/v1/assets/{id}", h_asset_get, P_CUST_READ, 0, "Get an asset", "assets", NULL, "Asset"},
@@ -77,8 +98,15 @@ const struct route routes[] = {
 	{M_POST, "/api/v1/campaigns", h_campaign_create, P_CUST_WRITE, R_IDEM, "Start a campaign: customers by rule, a message queued for each", "customers", "CampaignCreate", "Campaign"},
 	{M_GET, "/api/v1/campaigns/{id}", h_campaign_get, P_CUST_READ, 0, "A campaign with how many were reached and came back", "customers", NULL, "Campaign"},
 	{M_GET, "/api/v1/campaigns/{id}/targets", h_campaign_targets, P_CUST_READ, 0, "The customers of a campaign and who came back", "customers", NULL, "List"},
+	{M_GET, "/api/v1/care-plans", h_care_plans_get, P_CUST_READ, 0, "ABC contact plans (A weekly, B monthly, C every 6 months unless changed)", "customers", NULL, "CarePlans"},
+	{M_PUT, "/api/v1/care-plans", h_care_plans_set, P_MODEL_WRITE, 0, "Change the contact interval of classes A, B, C", "customers", "CarePlans", "CarePlans"},
+	{M_GET, "/api/v1/contact-tasks", h_tasks_list, P_CUST_WRITE, 0, "Contact tasks due (?status=open|done|all&due=overdue|today|week&owner_id=|me&org_id=&customer_id=)", "customers", NULL, "List"},
+	{M_POST, "/api/v1/contact-tasks/generate", h_tasks_generate, P_CUST_WRITE, 0, "Generate the contact tasks of the ABC plans (idempotent: one open task per customer)", "customers", "TaskGenerate", "TaskGenerated"},
+	{M_GET, "/api/v1/contact-tasks/{id}", h_task_get, P_CUST_WRITE, 0, "Get a contact task", "customers", NULL, "ContactTask"},
+	{M_PATCH, "/api/v1/contact-tasks/{id}", h_task_update, P_CUST_WRITE, 0, "Give a contact task to someone, move its day, note (If-Match)", "customers", "ContactTaskPatch", "ContactTask"},
+	{M_POST, "/api/v1/contact-tasks/{id}/done", h_task_done, P_CUST_WRITE, 0, "Mark a contact task done with its outcome (If-Match)", "customers", "ContactTaskDone", "ContactTask"},
 	{M_GET, "/api/v1/maintenance/first-service", h_first_service, P_CUST_READ, 0, "First-service (首保) rate of the assets bought from..to (?org_id=)", "assets", NULL, "FirstService"},
-	{M_GET, "/api/v1/maintenance/due", h_maint_due, P_CUST_READ, 0, "Maintenance due this month or overdue (?month=YYYY-MM&org_id=&format=csv)", "assets", NULL, "Items"},
+	{M_GET, "/api/v1/maintenance/due", h_maint_due, P_CUST_READ, 0, "Maintenance due this month or overdue (?month=YYYY-MM&org_id=&format=csv|xlsx)", "assets", NULL, "Items"},
 };
 const int routes_count = (int)ARRAY_LEN(routes);
 
@@ -149,6 +177,15 @@ static const char schemas[] =
 	"\"properties\":{\"at\":{\"type\":\"string\"},\"actor\":{\"type\":\"object\"},\"event\":{\"type\":\"string\"},"
 	"\"data\":{\"type\":\"object\"}}}}}},"
 	"\"Items\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}},"
+	/* --- the work-order flow (issue 4) --- */
+	"\"WoEvent\":{\"type\":\"object\",\"description\":\"A state event; refused ones answer 409 invalid_transition with status, guard and allowed\","
+	"\"properties\":{\"reason\":{\"type\":\"string\",\"maxLength\":500},\"assignee_id\":{\"type\":\"integer\"},"
+	"\"kind\":{\"type\":\"string\",\"enum\":[\"parts\",\"customer\"]},\"checklist\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+	"\"properties\":{\"key\":{\"type\":\"string\"},\"label\":{\"type\":\"string\"},\"checked\":{\"type\":\"boolean\"},\"note\":{\"type\":\"string\"}}}}}},"
+	"\"WoComment\":{\"type\":\"object\",\"required\":[\"text\"],\"properties\":{\"text\":{\"type\":\"string\",\"maxLength\":2000},"
+	"\"public\":{\"type\":\"boolean\",\"default\":false}}},"
+	"\"TimelineItem\":{\"type\":\"object\",\"properties\":{\"at\":{\"type\":\"string\"},\"event\":{\"type\":\"string\"},"
+	"\"data\":{\"type\":\"object\"},\"public\":{\"type\":\"boolean\"}}},"
 	"\"CustomerCreate\":{\"type\":\"object\",\"required\":[\"name\",\"phones\"],\"properties\":{"
 	"\"name\":{\"type\":\"string\",\"maxLength\":100},\"kind\":{\"type\":\"string\",\"enum\":[\"person\",\"company\"]},"
 	"\"class\":{\"type\":\"string\",\"enum\":[\"A\",\"B\",\"C\"],\"default\":\"C\"},"
@@ -188,6 +225,23 @@ static const char schemas[] =
 	"\"Campaign\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},"
 	"\"channel\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"rule\":{\"type\":\"object\"},"
 	"\"target_count\":{\"type\":\"integer\"},\"came_back_count\":{\"type\":\"integer\"},\"version\":{\"type\":\"integer\"}}},"
+	"\"CarePlans\":{\"type\":\"object\",\"required\":[\"items\"],\"properties\":{\"items\":{\"type\":\"array\",\"items\":{"
+	"\"type\":\"object\",\"required\":[\"class\"],\"properties\":{\"class\":{\"type\":\"string\",\"enum\":[\"A\",\"B\",\"C\"]},"
+	"\"every_days\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":366},\"every_months\":{\"type\":\"integer\",\"minimum\":1,"
+	"\"maximum\":24},\"default\":{\"type\":\"boolean\",\"readOnly\":true}}}},\"retry_days\":{\"type\":\"integer\",\"readOnly\":true}}},"
+	"\"TaskGenerate\":{\"type\":\"object\",\"properties\":{\"horizon_days\":{\"type\":\"integer\",\"default\":7,\"maximum\":60},"
+	"\"date\":{\"type\":\"string\",\"format\":\"date\"}}},"
+	"\"TaskGenerated\":{\"type\":\"object\",\"properties\":{\"created\":{\"type\":\"integer\"},\"horizon_days\":{\"type\":\"integer\"}}},"
+	"\"ContactTask\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"customer_id\":{\"type\":\"integer\"},"
+	"\"customer\":{\"type\":\"object\"},\"org_id\":{\"type\":[\"integer\",\"null\"]},\"org_name\":{\"type\":[\"string\",\"null\"]},"
+	"\"owner_id\":{\"type\":[\"integer\",\"null\"]},\"owner_name\":{\"type\":[\"string\",\"null\"]},\"class\":{\"type\":\"string\"},"
+	"\"due_on\":{\"type\":\"string\",\"format\":\"date\"},\"status\":{\"type\":\"string\",\"enum\":[\"open\",\"done\",\"cancelled\"]},"
+	"\"overdue\":{\"type\":\"boolean\"},\"outcome\":{\"type\":[\"string\",\"null\"]},\"note\":{\"type\":[\"string\",\"null\"]},"
+	"\"done_at\":{\"type\":[\"string\",\"null\"]},\"version\":{\"type\":\"integer\"}}},"
+	"\"ContactTaskPatch\":{\"type\":\"object\",\"properties\":{\"owner_id\":{\"type\":[\"integer\",\"null\"]},"
+	"\"due_on\":{\"type\":\"string\",\"format\":\"date\"},\"note\":{\"type\":[\"string\",\"null\"],\"maxLength\":500}}},"
+	"\"ContactTaskDone\":{\"type\":\"object\",\"required\":[\"outcome\"],\"properties\":{\"outcome\":{\"type\":\"string\","
+	"\"enum\":[\"reached\",\"no_answer\",\"wrong_number\",\"refused\",\"visit_booked\"]},\"note\":{\"type\":\"string\",\"maxLength\":500}}},"
 	"\"CustomerMerge\":{\"type\":\"object\",\"required\":[\"from_id\"],\"properties\":{\"from_id\":{\"type\":\"integer\"}}},"
 	"\"ProductModel\":{\"type\":\"object\",\"required\":[\"brand\",\"category\",\"model\"],\"properties\":{"
 	"\"id\":{\"type\":\"integer\",\"readOnly\":true},\"brand\":{\"type\":\"string\"},\"category\":{\"type\":\"string\"},"

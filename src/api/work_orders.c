@@ -4,8 +4,10 @@
  * DESIGN.md must keep working as the model grows.
  */
 #include "api/api.h"
+#include "domain/perm.h"
 #include "domain/phone.h"
 
+#include <math.h>
 #include <string.h>
 
 static const char *const wo_types[] = {"repair", "install", "maintenance", "inspection", "return", "consultation", NULL};
@@ -14,6 +16,9 @@ static const char *const wo_channels[] = {"phone", "web", "wechat", "sms", "emai
 static const char *const wo_statuses[] = {"new", "accepted", "dispatched", "taken", "on_the_way", "in_service",
 					  "waiting_parts", "waiting_customer", "completed", "qc_passed", "settled",
 					  "closed", "followed_up", "cancelled", NULL};
+
+static const char *const work_classes[] = {"major", "medium", "minor", NULL};
+static const char *const payment_types[] = {"self_pay", "warranty", "claim", "insurance", NULL};
 
 static const struct field wo_fields[] = {
 	{"type", F_STR, true, 20, wo_types, false},
@@ -24,6 +29,18 @@ static const struct field wo_fields[] = {
 	{"org_id", F_INT, false, 0, NULL, false},
 	{"address", F_STR, false, 300, NULL, true},
 	{"fault_description", F_STR, true, 2000, NULL, false},
+	{"asset_id", F_INT, false, 0, NULL, true},
+	{"fault_category_id", F_INT, false, 0, NULL, true},
+	{"fault_code", F_STR, false, 40, NULL, true},
+	{"work_class", F_STR, false, 10, work_classes, true},
+	{"payment_type", F_STR, false, 10, payment_types, true},
+	{"contract", F_STR, false, 60, NULL, true},
+	{"region", F_STR, false, 60, NULL, true},
+	{"lat", F_NUM, false, 0, NULL, true},
+	{"lon", F_NUM, false, 0, NULL, true},
+	{"appointment_start", F_STR, false, 40, NULL, true},
+	{"appointment_end", F_STR, false, 40, NULL, true},
+	{"mileage", F_INT, false, 0, NULL, true},
 	{0},
 };
 
@@ -40,6 +57,29 @@ static const struct field customer_fields[] = {
 	{"phone", F_STR, true, 32, NULL, false},
 	{0},
 };
+
+/* Appointment window as ISO times (converted to ms for the store), coordinates in range,
+ * mileage not negative. */
+static void check_times_and_place(req *r, verr *v)
+{
+	int64_t t[2] = {0, 0};
+	const char *names[2] = {"appointment_start", "appointment_end"};
+	for (int i = 0; i < 2; i++) {
+		const char *s = json_string_value(json_object_get(r->json, names[i]));
+		if (s && !ms_from_iso(s, &t[i]))
+			verr_add(v, names[i], "invalid", "must be an ISO 8601 time such as 2026-11-24T09:00:00+08:00");
+	}
+	if (t[0] && t[1] && t[1] <= t[0])
+		verr_add(v, "appointment_end", "invalid", "the appointment must end after it starts");
+	json_t *lat = json_object_get(r->json, "lat"), *lon = json_object_get(r->json, "lon");
+	if (json_is_number(lat) && fabs(json_number_value(lat)) > 90)
+		verr_add(v, "lat", "invalid", "lat must be between -90 and 90");
+	if (json_is_number(lon) && fabs(json_number_value(lon)) > 180)
+		verr_add(v, "lon", "invalid", "lon must be between -180 and 180");
+	json_t *km = json_object_get(r->json, "mileage");
+	if (json_is_integer(km) && json_integer_value(km) < 0)
+		verr_add(v, "mileage", "invalid", "mileage may not be negative");
+}
 
 void h_wo_create(req *r)
 {
@@ -84,6 +124,14 @@ void h_wo_create(req *r)
 				json_object_set_new(cust, "phone", json_string(norm));
 		}
 	}
+	/* the channel says where the request came from: a customer's own request comes from the
+	 * portal (web), a partner's API token from the API, unless they say otherwise */
+	if (!json_object_get(r->json, "channel"))
+		json_object_set_new(r->json, "channel",
+				    json_string(r->who.roles & (1u << ROLE_CUSTOMER) ? "web"
+						: r->who.session_id == 0 ? "api"
+									 : "phone"));
+	check_times_and_place(r, &v);
 	if (!verr_reply(&v, r))
 		api_create(r, store_wo_create, "work order", "/api/v1/work-orders");
 }
@@ -187,4 +235,121 @@ void h_wo_timeline(req *r)
 		return;
 	}
 	reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static const char *const hold_kinds[] = {"parts", "customer", NULL};
+
+static const struct field event_fields[] = {
+	{"reason", F_STR, false, 500, NULL, true},
+	{"assignee_id", F_INT, false, 0, NULL, true},
+	{"kind", F_STR, false, 10, hold_kinds, true},
+	{"checklist", F_ARR, false, 0, NULL, true},
+	{0},
+};
+
+/* POST /api/v1/work-orders/{id}/{event}: the event is the last path segment. */
+void h_wo_event(req *r)
+{
+	int64_t id;
+	if (!req_id_param(r, 0, &id))
+		return;
+	const char *slash = strrchr(r->path, '/');
+	const char *event = slash ? slash + 1 : "";
+	if (!r->json && r->body.len == 0)
+		r->json = json_object();
+	if (!body_required(r))
+		return;
+	verr v;
+	verr_init(&v);
+	body_check(r, event_fields, &v);
+	json_t *list = json_object_get(r->json, "checklist");
+	size_t i;
+	json_t *it;
+	if (json_array_size(list) > 200)
+		verr_add(&v, "checklist", "too_long", "at most 200 checklist items");
+	json_array_foreach(list, i, it) {
+		if (!json_is_object(it) || !json_is_string(json_object_get(it, "label")) ||
+		    utf8_chars(json_string_value(json_object_get(it, "label"))) > 200 ||
+		    (json_object_get(it, "checked") && !json_is_boolean(json_object_get(it, "checked")))) {
+			verr_add(&v, "checklist", "invalid", "checklist items are {key, label, checked, note}");
+			break;
+		}
+	}
+	if (verr_reply(&v, r))
+		return;
+	int64_t ver = req_if_match(r);
+	if (ver < 0)
+		return;
+	actor a;
+	char hash[65];
+	if (!actor_begin(r, &a, hash))
+		return;
+	st_info info = {0};
+	json_t *o = NULL;
+	int rc = store_wo_transition(r->db, &a, id, ver, event, r->json, &o, &info);
+	if (rc != ST_OK) {
+		reply_store(r, rc, &info, "work order");
+		return;
+	}
+	reply_record(r, 200, o, NULL);
+}
+
+static const struct field comment_fields[] = {
+	{"text", F_STR, true, 2000, NULL, false},
+	{"public", F_BOOL, false, 0, NULL, false},
+	{0},
+};
+
+/* POST /api/v1/work-orders/{id}/comments: an internal comment, or a note the customer sees. */
+void h_wo_comment(req *r)
+{
+	int64_t id;
+	if (!req_id_param(r, 0, &id) || !body_required(r))
+		return;
+	verr v;
+	verr_init(&v);
+	body_check(r, comment_fields, &v);
+	const char *text = jstr(r->json, "text");
+	if (text && !*text)
+		verr_add(&v, "text", "required", "the comment is empty");
+	if (verr_reply(&v, r))
+		return;
+	actor a;
+	char hash[65];
+	if (!actor_begin(r, &a, hash))
+		return;
+	/* a customer's words are always visible to the customer */
+	bool pub = json_is_true(json_object_get(r->json, "public")) || (r->who.roles & (1u << ROLE_CUSTOMER));
+	st_info info = {0};
+	json_t *o = NULL;
+	int rc = store_wo_comment(r->db, &a, id, text, pub, &o, &info);
+	if (rc != ST_OK) {
+		reply_store(r, rc, &info, "work order");
+		return;
+	}
+	reply_json(r, 201, o);
+}
+
+void h_wo_outbox(req *r)
+{
+	int64_t id;
+	int limit;
+	int64_t cursor;
+	if (!req_id_param(r, 0, &id) || !req_paging(r, &limit, &cursor))
+		return;
+	json_t *order = NULL;
+	int rc = store_wo_get(r->db, &r->who, id, &order);
+	json_decref(order);
+	if (rc != ST_OK) {
+		reply_status(r, rc, "work order");
+		return;
+	}
+	json_t *items;
+	int64_t next;
+	rc = store_outbox_list(r->db, &r->who, id, NULL, limit, cursor, &items, &next);
+	if (rc != ST_OK) {
+		reply_status(r, rc, "outbox");
+		return;
+	}
+	reply_json(r, 200, page_json(items, next));
 }

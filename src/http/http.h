@@ -46,6 +46,8 @@ typedef void (*handler_fn)(req *r);
 #define R_PUBLIC 1u  /* no authentication */
 #define R_NOCSRF 2u  /* cookie writes need no CSRF header (the login itself) */
 #define R_IDEM 4u    /* honours Idempotency-Key */
+#define R_UPLOAD 8u  /* a file upload: the body may be up to MAX_UPLOAD (imports) */
+#define MAX_UPLOAD (32 * 1024 * 1024)
 
 struct route {
 	enum http_method method;

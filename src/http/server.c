@@ -444,6 +444,16 @@ static bool safe_req_id(const char *s)
 	return true;
 }
 
+/* File uploads (routes flagged R_UPLOAD, the imports) may send up to MAX_UPLOAD; every
+ * other body is limited to MAX_BODY. Known before the body is read, from method and path. */
+static size_t body_limit(enum http_method m, const char *path)
+{
+	for (int i = 0; i < routes_count; i++)
+		if ((routes[i].flags & R_UPLOAD) && routes[i].method == m && match(routes[i].pattern, path, NULL))
+			return MAX_UPLOAD;
+	return MAX_BODY;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -459,7 +469,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->path = url;
 		r->route_idx = -1;
 		r->t0 = mono_ns();
-		buf_init(&r->body, MAX_BODY);
+		size_t limit = body_limit(r->method, url);
+		buf_init(&r->body, limit);
 		const char *rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
 		if (rid && safe_req_id(rid))
 			snprintf(r->req_id, sizeof r->req_id, "%s", rid);
@@ -473,7 +484,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr, r->ip, sizeof r->ip);
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		int64_t len;
-		if (cl && parse_i64(cl, 0, INT64_MAX, &len) && len > MAX_BODY)
+		if (cl && parse_i64(cl, 0, INT64_MAX, &len) && len > (int64_t)limit)
 			r->too_big = true;
 		__atomic_add_fetch(&inflight, 1, __ATOMIC_SEQ_CST);
 		*con_cls = r;
@@ -488,7 +499,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (r->too_big)
-		reply_problem(r, 413, "payload_too_large", "the body is larger than 1 MiB");
+		reply_problem(r, 413, "payload_too_large",
+			      r->body.max > MAX_BODY ? "the file is larger than 32 MiB" : "the body is larger than 1 MiB");
 	else
 		dispatch(r);
 	return MHD_queue_response(conn, (unsigned)r->status, r->response);

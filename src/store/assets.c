@@ -168,7 +168,7 @@ static int asset_insert(db_tx *tx, struct as_ctx *c, json_t *in, int64_t custome
 			 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			 p, 15, id) != ST_OK)
 		return ST_DB;
-	return ST_OK;
+	return maint_due_update_tx(tx, who->tenant_id, *id);
 }
 
 static int create_fn(db_tx *tx, void *arg)
@@ -252,6 +252,8 @@ static int update_fn(db_tx *tx, void *arg)
 		goto out;
 	}
 	rc = e != DB_OK ? ST_DB : db_changes(tx) == 0 ? ST_STALE : ST_OK;
+	if (rc == ST_OK)
+		rc = maint_due_update_tx(tx, who->tenant_id, c->id);
 	if (rc == ST_OK)
 		rc = as_load(tx, who, c->id, &c->out);
 	if (rc == ST_OK)
@@ -440,6 +442,9 @@ static int reading_fn(db_tx *tx, void *arg)
 			 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			 p, 8, &rid) != ST_OK)
 		return ST_DB;
+	/* a new reading changes the km/day estimate, so the next service's day */
+	if ((rc = maint_due_update_tx(tx, who->tenant_id, c->id)) != ST_OK)
+		return rc;
 	dbv pr[] = {VI(rid)};
 	db_res *r;
 	if (db_query(tx, "SELECT " RD_COLS " FROM asset_readings WHERE id = ?", pr, 1, &r) != DB_OK)
@@ -577,6 +582,8 @@ static int reg_fn(db_tx *tx, void *arg)
 		dbv pc[] = {VI(asset_id)};
 		if (db_query_int(tx, "SELECT customer_id FROM assets WHERE id = ?", pc, 1, &cid) != ST_OK)
 			return ST_DB;
+		if ((rc = maint_due_update_tx(tx, who->tenant_id, asset_id)) != ST_OK)
+			return rc;
 	} else {
 		if ((rc = asset_insert(tx, c, in, cid, &asset_id)) != ST_OK)
 			return rc;
@@ -645,5 +652,105 @@ int store_registration_list(db *d, const principal *who, int limit, int64_t curs
 	struct as_ctx c = {.who = who, .limit = limit, .cursor = cursor};
 	int rc = finish(db_read(d, reg_list_fn, &c), &c, items);
 	*next = c.next;
+	return rc;
+}
+
+/* --- import (issue 3 item 9) ----------------------------------------------------------- */
+
+/* Rows (checked bodies with "customer_phone" normalised and "model" {"brand","model"}) in one
+ * transaction: an unknown customer phone or model, a serial of that model already present,
+ * registered (三包) or twice in the file → a row error, and nothing is kept. A dry run does
+ * the same work and always rolls back. */
+struct as_import {
+	struct as_ctx c;
+	json_t *rows, *lines, *errors, *ids;
+	bool dry_run;
+};
+
+static void import_error(struct as_import *m, size_t i, const char *column, const char *code, const char *reason,
+			 int64_t existing)
+{
+	json_t *e = json_pack("{s:O, s:s, s:s, s:s}", "row", json_array_get(m->lines, i), "column", column, "code", code,
+			      "reason", reason);
+	if (existing)
+		json_object_set_new(e, "existing_id", json_integer(existing));
+	json_array_append_new(m->errors, e);
+}
+
+static int asset_import_fn(db_tx *tx, void *arg)
+{
+	struct as_import *m = arg;
+	const principal *who = m->c.a->who;
+	size_t i;
+	json_t *row;
+	json_array_foreach(m->rows, i, row) {
+		char why[200];
+		int64_t cid = 0, mid = 0, reg = 0;
+		json_t *model = json_object_get(row, "model");
+		dbv pc[] = {VI(who->tenant_id), VT(jstr(row, "customer_phone"))};
+		int rc = db_query_int(tx, "SELECT customer_id FROM customer_phones WHERE tenant_id = ? AND phone = ?", pc, 2, &cid);
+		if (rc == ST_DB)
+			return rc;
+		if (rc == ST_NOT_FOUND) {
+			snprintf(why, sizeof why, "no customer has the phone %s", jstr(row, "customer_phone"));
+			import_error(m, i, "customer_phone", "customer_unknown", why, 0);
+		}
+		dbv pm[] = {VI(who->tenant_id), VT(jstr(model, "brand")), VT(jstr(model, "model"))};
+		int mrc = db_query_int(tx, "SELECT id FROM product_models WHERE tenant_id = ? AND brand = ? AND model = ?", pm, 3,
+				       &mid);
+		if (mrc == ST_DB)
+			return mrc;
+		if (mrc == ST_NOT_FOUND) {
+			snprintf(why, sizeof why, "unknown product model %s %s", jstr(model, "brand"), jstr(model, "model"));
+			import_error(m, i, "model", "model_unknown", why, 0);
+		}
+		dbv pr[] = {VI(who->tenant_id), VT(jstr(row, "serial"))};
+		int rrc = db_query_int(tx, "SELECT id FROM warranty_registrations WHERE tenant_id = ? AND serial = ?", pr, 2, &reg);
+		if (rrc == ST_DB)
+			return rrc;
+		if (rrc == ST_OK) {
+			snprintf(why, sizeof why, "the serial %s is already registered (registration %lld)", jstr(row, "serial"),
+				 (long long)reg);
+			import_error(m, i, "serial", "serial_registered", why, reg);
+		}
+		if (rc != ST_OK || mrc != ST_OK || rrc == ST_OK)
+			continue;
+		json_object_set_new(row, "model_id", json_integer(mid));
+		st_info info = {0};
+		m->c.info = &info;
+		int64_t id = 0;
+		rc = asset_insert(tx, &m->c, row, cid, &id);
+		json_object_del(row, "model_id");
+		if (rc == ST_CONFLICT || rc == ST_INVALID) {
+			import_error(m, i, rc == ST_CONFLICT ? "serial" : info.field, rc == ST_CONFLICT ? "serial_taken" : "invalid",
+				     info.detail, info.existing_id);
+			continue;
+		}
+		if (rc != ST_OK)
+			return rc;
+		json_t *after = json_deep_copy(row);
+		json_object_set_new(after, "id", json_integer(id));
+		json_object_set_new(after, "customer_id", json_integer(cid));
+		rc = audit_add(tx, m->c.a, "import", "asset", id, NULL, after);
+		json_decref(after);
+		if (rc != ST_OK)
+			return rc;
+		json_array_append_new(m->ids, json_integer(id));
+	}
+	return json_array_size(m->errors) || m->dry_run ? ST_CONFLICT : ST_OK; /* conflict: roll back */
+}
+
+int store_asset_import(db *d, const actor *a, json_t *rows, json_t *lines, bool dry_run, json_t **errors,
+		       json_t **ids)
+{
+	struct as_import m = {.c = {.a = a}, .rows = rows, .lines = lines, .errors = json_array(), .ids = json_array(),
+			      .dry_run = dry_run};
+	int rc = db_write(d, asset_import_fn, &m);
+	if (rc == ST_CONFLICT && (dry_run || json_array_size(m.errors)))
+		rc = ST_OK;
+	if (rc != ST_OK || dry_run || json_array_size(m.errors))
+		json_array_clear(m.ids);
+	*errors = m.errors;
+	*ids = m.ids;
 	return rc;
 }

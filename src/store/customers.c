@@ -12,6 +12,7 @@
 #include "domain/care.h"
 #include "domain/perm.h"
 #include "domain/warranty.h"
+#include "util/pinyin.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,14 @@ struct cu_ctx {
 	json_t *in, *out;
 	st_info *info;
 	bool no_phone_lock; /* import: thousands of rows in one transaction (PostgreSQL's lock table is finite) */
+	bool import;        /* import: the audit row shows the imported body (no read-back per row) */
 };
+
+/* Pinyin initials of a name for the search (util/pinyin.c), at most 64 letters. */
+static void initials_of(const char *name, char out[65])
+{
+	pinyin_initials(name, out, 65);
+}
 
 static int invalid(st_info *info, const char *field, const char *detail)
 {
@@ -222,14 +230,15 @@ static int insert_one(db_tx *tx, struct cu_ctx *c)
 		org = who->org_id;
 	}
 	int64_t now = now_ms();
-	char *tags = dump_or_null(in, "tags"), *consent = dump_or_null(in, "consent");
+	char *tags = dump_or_null(in, "tags"), *consent = dump_or_null(in, "consent"), ini[65];
+	initials_of(jstr(in, "name"), ini);
 	dbv p[] = {VI(who->tenant_id), VI(org), VT(jstr(in, "kind") ? jstr(in, "kind") : "person"), VT(jstr(in, "name")),
 		   VT(jstr(in, "class") ? jstr(in, "class") : "C"), VT(jstr(in, "source")), VT(tags), VT(consent),
-		   VT(jstr(in, "notes")), VI(now), VI(now)};
+		   VT(jstr(in, "notes")), VI(now), VI(now), VT(ini)};
 	rc = db_query_int(tx,
 			  "INSERT INTO customers(tenant_id, org_id, kind, name, class, source, tags_json, consent_json, notes, "
-			  "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			  p, 11, &c->id);
+			  "created_at, updated_at, name_initials) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			  p, 12, &c->id);
 	free(tags);
 	free(consent);
 	if (rc != ST_OK)
@@ -238,6 +247,14 @@ static int insert_one(db_tx *tx, struct cu_ctx *c)
 		return rc;
 	if ((rc = addresses_set(tx, who->tenant_id, c->id, json_object_get(in, "addresses"))) != ST_OK)
 		return rc;
+	if (c->import) {
+		/* a hundred thousand rows: the audit row shows what was imported, not a read-back */
+		json_t *after = json_deep_copy(in);
+		json_object_set_new(after, "id", json_integer(c->id));
+		rc = audit_add(tx, c->a, "import", "customer", c->id, NULL, after);
+		json_decref(after);
+		return rc;
+	}
 	if ((rc = cu_load(tx, who, c->id, &c->out)) != ST_OK)
 		return rc;
 	return audit_add(tx, c->a, "create", "customer", c->id, NULL, c->out);
@@ -372,7 +389,7 @@ static int import_fn(db_tx *tx, void *arg)
 int store_cust_import(db *d, const actor *a, json_t *rows, json_t *lines, bool dry_run, json_t **errors,
 		      json_t **ids)
 {
-	struct import_ctx m = {.c = {.a = a, .no_phone_lock = true}, .rows = rows, .lines = lines, .dry_run = dry_run,
+	struct import_ctx m = {.c = {.a = a, .no_phone_lock = true, .import = true}, .rows = rows, .lines = lines, .dry_run = dry_run,
 			       .errors = json_array(), .ids = json_array()};
 	int rc = db_write(d, import_fn, &m);
 	if (rc == ST_CONFLICT && (dry_run || json_array_size(m.errors)))
@@ -445,14 +462,15 @@ static int update_fn(db_tx *tx, void *arg)
 		goto out;
 	m = json_deep_copy(before);
 	json_object_update(m, c->in);
-	char *tags = dump_or_null(m, "tags"), *consent = dump_or_null(m, "consent");
+	char *tags = dump_or_null(m, "tags"), *consent = dump_or_null(m, "consent"), ini[65];
+	initials_of(jstr(m, "name"), ini);
 	dbv p[] = {VT(jstr(m, "kind")), VT(jstr(m, "name")), VT(jstr(m, "class")), VT(jstr(m, "source")), VT(tags),
-		   VT(consent), VT(jstr(m, "notes")), VI(now_ms()), VI(c->id),
+		   VT(consent), VT(jstr(m, "notes")), VI(now_ms()), VT(ini), VI(c->id),
 		   VI(json_integer_value(json_object_get(before, "version")))};
 	int e = db_exec(tx,
 			"UPDATE customers SET kind = ?, name = ?, class = ?, source = ?, tags_json = ?, consent_json = ?, "
-			"notes = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
-			p, 10);
+			"notes = ?, updated_at = ?, name_initials = ?, version = version + 1 WHERE id = ? AND version = ?",
+			p, 11);
 	free(tags);
 	free(consent);
 	rc = e != DB_OK ? ST_DB : db_changes(tx) == 0 ? ST_STALE : ST_OK;
@@ -476,6 +494,73 @@ int store_cust_update(db *d, const actor *a, int64_t id, int64_t if_match, json_
 	return finish(db_write(d, update_fn, &c), &c, out);
 }
 
+/* A search of letters only (1..20) is also a prefix of the pinyin initials: the range
+ * [lo, hi) covers every initials string starting with it ("zw" → ["zw", "zx")). */
+static bool initials_query(const char *q, char lo[65], char hi[66])
+{
+	size_t n = strlen(q);
+	if (n < 1 || n > 20)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = q[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')))
+			return false;
+		lo[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+	}
+	lo[n] = '\0';
+	memcpy(hi, lo, n + 1);
+	hi[n - 1]++; /* 'z' + 1 is '{', still above every letter */
+	return true;
+}
+
+/* Phones and addresses of a page of customers, two queries for the whole page. */
+static int children_load_many(db_tx *tx, int64_t tenant, json_t *items)
+{
+	size_t n = json_array_size(items);
+	if (!n)
+		return ST_OK;
+	buf ids;
+	buf_init(&ids, 0);
+	size_t i;
+	json_t *o, *by_id = json_object(); /* "17" → the item */
+	json_array_foreach(items, i, o) {
+		char k[24];
+		snprintf(k, sizeof k, "%lld", (long long)json_integer_value(json_object_get(o, "id")));
+		buf_printf(&ids, "%s%s", i ? "," : "", k);
+		json_object_set(by_id, k, o);
+		json_object_set_new(o, "phones", json_array());
+		json_object_set_new(o, "addresses", json_array());
+	}
+	/* ids are integers printed here, never user text */
+	char *q1 = xasprintf("SELECT customer_id, phone FROM customer_phones WHERE tenant_id = ? AND customer_id IN (%s) "
+			     "ORDER BY id", ids.data);
+	char *q2 = xasprintf("SELECT customer_id, id, province, city, district, text, lat, lon FROM customer_addresses "
+			     "WHERE tenant_id = ? AND customer_id IN (%s) ORDER BY id", ids.data);
+	buf_free(&ids);
+	dbv p[] = {VI(tenant)};
+	db_res *r1 = NULL, *r2 = NULL;
+	int rc = ST_DB;
+	if (db_query(tx, q1, p, 1, &r1) != DB_OK || db_query(tx, q2, p, 1, &r2) != DB_OK)
+		goto out;
+	for (int k = 0; k < db_rows(r1); k++)
+		if ((o = json_object_get(by_id, db_text(r1, k, 0))))
+			json_array_append_new(json_object_get(o, "phones"), json_string(db_text(r1, k, 1)));
+	for (int k = 0; k < db_rows(r2); k++)
+		if ((o = json_object_get(by_id, db_text(r2, k, 0)))) {
+			json_t *a = row_json(r2, k);
+			json_object_del(a, "customer_id");
+			json_array_append_new(json_object_get(o, "addresses"), a);
+		}
+	rc = ST_OK;
+out:
+	json_decref(by_id);
+	db_res_free(r1);
+	db_res_free(r2);
+	free(q1);
+	free(q2);
+	return rc;
+}
+
 static int list_fn(db_tx *tx, void *arg)
 {
 	struct cu_ctx *c = arg;
@@ -483,7 +568,7 @@ static int list_fn(db_tx *tx, void *arg)
 	const principal *who = c->who;
 	buf sql;
 	buf_init(&sql, 0);
-	dbv p[20];
+	dbv p[24];
 	int n = 0;
 	char *like_phone = NULL, *like_name = NULL;
 	buf_puts(&sql, "SELECT " CU_COLS " FROM customers c WHERE c.tenant_id = ? AND c.merged_into IS NULL");
@@ -506,10 +591,19 @@ static int list_fn(db_tx *tx, void *arg)
 		}
 		buf_puts(&sql, ")");
 	}
+	char ini_lo[65], ini_hi[66];
 	if (f->name) {
 		like_name = like_escape(f->name, false);
-		buf_puts(&sql, " AND c.name LIKE ? ESCAPE '\\'");
-		p[n++] = VT(like_name);
+		if (initials_query(f->name, ini_lo, ini_hi)) {
+			/* letters only: the name, or the start of its pinyin initials ("zw" → 张伟) */
+			buf_puts(&sql, " AND (c.name LIKE ? ESCAPE '\\' OR (c.name_initials >= ? AND c.name_initials < ?))");
+			p[n++] = VT(like_name);
+			p[n++] = VT(ini_lo);
+			p[n++] = VT(ini_hi);
+		} else {
+			buf_puts(&sql, " AND c.name LIKE ? ESCAPE '\\'");
+			p[n++] = VT(like_name);
+		}
 	}
 	if (f->plate) {
 		buf_puts(&sql, " AND c.id IN (SELECT customer_id FROM assets WHERE tenant_id = ? AND plate = ?)");
@@ -553,15 +647,12 @@ static int list_fn(db_tx *tx, void *arg)
 	if (e != DB_OK)
 		return ST_DB;
 	c->out = json_array();
-	int rows = db_rows(r), rc = ST_OK;
-	for (int i = 0; i < rows && i < c->limit && rc == ST_OK; i++) {
-		json_t *o = cu_json(who, r, i);
-		rc = children_load(tx, who->tenant_id, db_int(r, i, 0), o);
-		json_array_append_new(c->out, o);
-	}
+	int rows = db_rows(r);
+	for (int i = 0; i < rows && i < c->limit; i++)
+		json_array_append_new(c->out, cu_json(who, r, i));
 	c->next = rows > c->limit ? db_int(r, c->limit - 1, 0) : 0;
 	db_res_free(r);
-	return rc;
+	return children_load_many(tx, who->tenant_id, c->out);
 }
 
 int store_cust_list(db *d, const principal *who, const cust_filter *f, int limit, int64_t cursor, json_t **items,
@@ -570,6 +661,81 @@ int store_cust_list(db *d, const principal *who, const cust_filter *f, int limit
 	struct cu_ctx c = {.who = who, .f = f, .limit = limit, .cursor = cursor};
 	int rc = finish(db_read(d, list_fn, &c), &c, items);
 	*next = c.next;
+	return rc;
+}
+
+/* Export: pages of 1,000 in one read transaction, up to `limit` customers. */
+static int export_fn(db_tx *tx, void *arg)
+{
+	struct cu_ctx *c = arg;
+	int want = c->limit;
+	json_t *all = json_array();
+	int rc = ST_OK;
+	c->cursor = 0;
+	do {
+		c->limit = want - (int)json_array_size(all) < 1000 ? want - (int)json_array_size(all) : 1000;
+		c->out = NULL;
+		c->next = 0;
+		rc = list_fn(tx, c);
+		if (c->out)
+			json_array_extend(all, c->out);
+		json_decref(c->out);
+		c->cursor = c->next;
+	} while (rc == ST_OK && c->next && (int)json_array_size(all) < want);
+	c->out = all;
+	return rc;
+}
+
+int store_cust_export(db *d, const principal *who, const cust_filter *f, int limit, json_t **items)
+{
+	struct cu_ctx c = {.who = who, .f = f, .limit = limit};
+	return finish(db_read(d, export_fn, &c), &c, items);
+}
+
+/* name_initials of rows written without them (work orders create customers too; rows from
+ * before 0005): up to 5,000 per transaction. */
+struct fill_ctx {
+	int64_t tenant_id;
+	int done;
+};
+
+static int fill_fn(db_tx *tx, void *arg)
+{
+	struct fill_ctx *f = arg;
+	dbv p[] = {VI(f->tenant_id)};
+	db_res *r;
+	if (db_query(tx, "SELECT id, name FROM customers WHERE tenant_id = ? AND name_initials IS NULL LIMIT 5000", p, 1, &r) !=
+	    DB_OK)
+		return ST_DB;
+	f->done = db_rows(r);
+	int rc = ST_OK;
+	for (int i = 0; i < db_rows(r) && rc == ST_OK; i++) {
+		char ini[65];
+		initials_of(db_text(r, i, 1), ini);
+		dbv pu[] = {VT(ini), VI(db_int(r, i, 0))};
+		if (db_exec(tx, "UPDATE customers SET name_initials = ? WHERE id = ?", pu, 2) != DB_OK)
+			rc = ST_DB;
+	}
+	db_res_free(r);
+	return rc;
+}
+
+static int any_missing_fn(db_tx *tx, void *arg)
+{
+	struct fill_ctx *f = arg;
+	dbv p[] = {VI(f->tenant_id)};
+	int64_t one;
+	int rc = db_query_int(tx, "SELECT 1 FROM customers WHERE tenant_id = ? AND name_initials IS NULL LIMIT 1", p, 1, &one);
+	f->done = rc == ST_OK;
+	return rc == ST_NOT_FOUND ? ST_OK : rc;
+}
+
+int store_cust_initials_fill(db *d, int64_t tenant_id)
+{
+	struct fill_ctx f = {tenant_id, 0};
+	int rc = db_read(d, any_missing_fn, &f);
+	while (rc == ST_OK && f.done)
+		rc = db_write(d, fill_fn, &f);
 	return rc;
 }
 
@@ -613,23 +779,38 @@ static int merge_fn(db_tx *tx, void *arg)
 		"UPDATE work_orders SET customer_id = ? WHERE tenant_id = ? AND customer_id = ?",
 		"UPDATE warranty_registrations SET customer_id = ? WHERE tenant_id = ? AND customer_id = ?",
 		"UPDATE users SET customer_id = ? WHERE tenant_id = ? AND customer_id = ?",
+		"UPDATE campaign_targets SET customer_id = ? WHERE tenant_id = ? AND customer_id = ? AND campaign_id NOT IN "
+		"(SELECT campaign_id FROM campaign_targets WHERE tenant_id = ? AND customer_id = ?)",
+		"UPDATE contact_tasks SET customer_id = ? WHERE tenant_id = ? AND customer_id = ? AND (status <> 'open' OR "
+		"NOT EXISTS (SELECT 1 FROM contact_tasks o WHERE o.tenant_id = ? AND o.customer_id = ? AND o.status = 'open'))",
 	};
 	for (size_t i = 0; i < ARRAY_LEN(moves); i++) {
-		dbv p[] = {VI(c->id), VI(who->tenant_id), VI(c->from_id)};
-		if (db_exec(tx, moves[i], p, 3) != DB_OK) {
+		dbv p[] = {VI(c->id), VI(who->tenant_id), VI(c->from_id), VI(who->tenant_id), VI(c->id)};
+		if (db_exec(tx, moves[i], p, strstr(moves[i], "NOT ") ? 5 : 3) != DB_OK) {
 			rc = ST_DB;
 			goto out;
 		}
+	}
+	/* an open contact task of the customer merged away ends with it (the kept one has its own plan) */
+	dbv pt[] = {VI(now_ms()), VI(who->tenant_id), VI(c->from_id)};
+	if (db_exec(tx, "UPDATE contact_tasks SET status = 'cancelled', outcome = 'merged', updated_at = ?, version = version + 1 "
+			"WHERE tenant_id = ? AND customer_id = ? AND status = 'open'",
+		    pt, 3) != DB_OK) {
+		rc = ST_DB;
+		goto out;
 	}
 	int64_t now = now_ms();
 	/* The better class of the two is kept (A before B before C). */
 	const char *ca = jstr(into, "class"), *cb = jstr(from, "class");
 	const char *cls = ca && cb && strcmp(cb, ca) < 0 ? cb : ca;
 	dbv pf[] = {VI(c->id), VI(now), VI(c->from_id)};
-	dbv pi[] = {VT(cls), VI(now), VI(c->id)};
+	char ini[65];
+	initials_of(jstr(into, "name"), ini);
+	dbv pi[] = {VT(cls), VI(now), VT(ini), VI(c->id)};
 	if (db_exec(tx, "UPDATE customers SET merged_into = ?, updated_at = ?, version = version + 1 WHERE id = ?", pf, 3) !=
 		    DB_OK ||
-	    db_exec(tx, "UPDATE customers SET class = ?, updated_at = ?, version = version + 1 WHERE id = ?", pi, 3) != DB_OK) {
+	    db_exec(tx, "UPDATE customers SET class = ?, updated_at = ?, name_initials = ?, version = version + 1 WHERE id = ?",
+		    pi, 4) != DB_OK) {
 		rc = ST_DB;
 		goto out;
 	}

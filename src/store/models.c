@@ -110,9 +110,26 @@ static int dup_check(db_tx *tx, struct pm_ctx *c, const char *brand, const char 
 	return ST_CONFLICT;
 }
 
+static int model_insert(db_tx *tx, struct pm_ctx *c);
+
 static int create_fn(db_tx *tx, void *arg)
 {
 	struct pm_ctx *c = arg;
+	int rc = model_insert(tx, c);
+	if (rc != ST_OK)
+		return rc;
+	if ((rc = pm_load(tx, c->a->who, c->id, &c->out)) != ST_OK)
+		return rc;
+	if ((rc = audit_add(tx, c->a, "create", "product_model", c->id, NULL, c->out)) != ST_OK)
+		return rc;
+	char loc[64];
+	snprintf(loc, sizeof loc, "/api/v1/product-models/%lld", (long long)c->id);
+	return idem_save(tx, c->a, 201, c->out, loc);
+}
+
+/* Insert the model of c->in (checked); the same brand and model → ST_CONFLICT. */
+static int model_insert(db_tx *tx, struct pm_ctx *c)
+{
 	const principal *who = c->a->who;
 	json_t *in = c->in;
 	int rc = dup_check(tx, c, jstr(in, "brand"), jstr(in, "model"));
@@ -132,15 +149,60 @@ static int create_fn(db_tx *tx, void *arg)
 			  p, 15, &c->id);
 	free(covers);
 	free(maint);
-	if (rc != ST_OK)
-		return ST_DB;
-	if ((rc = pm_load(tx, who, c->id, &c->out)) != ST_OK)
-		return rc;
-	if ((rc = audit_add(tx, c->a, "create", "product_model", c->id, NULL, c->out)) != ST_OK)
-		return rc;
-	char loc[64];
-	snprintf(loc, sizeof loc, "/api/v1/product-models/%lld", (long long)c->id);
-	return idem_save(tx, c->a, 201, c->out, loc);
+	return rc == ST_OK ? ST_OK : ST_DB;
+}
+
+/* Import (issue 3 item 9): every row in one transaction; a model already in the catalogue
+ * or twice in the file is a row error and nothing is kept; a dry run always rolls back. */
+struct pm_import {
+	struct pm_ctx c;
+	json_t *rows, *lines, *errors, *ids;
+	bool dry_run;
+};
+
+static int import_fn(db_tx *tx, void *arg)
+{
+	struct pm_import *m = arg;
+	size_t i;
+	json_t *row;
+	json_array_foreach(m->rows, i, row) {
+		st_info info = {0};
+		m->c.in = row;
+		m->c.info = &info;
+		m->c.id = 0;
+		int rc = model_insert(tx, &m->c);
+		if (rc == ST_CONFLICT) {
+			json_array_append_new(m->errors, json_pack("{s:O, s:s, s:s, s:s, s:I}", "row", json_array_get(m->lines, i),
+								   "column", "model", "code", "model_taken", "reason", info.detail,
+								   "existing_id", (json_int_t)info.existing_id));
+			continue;
+		}
+		if (rc != ST_OK)
+			return rc;
+		json_t *after = json_deep_copy(row);
+		json_object_set_new(after, "id", json_integer(m->c.id));
+		rc = audit_add(tx, m->c.a, "import", "product_model", m->c.id, NULL, after);
+		json_decref(after);
+		if (rc != ST_OK)
+			return rc;
+		json_array_append_new(m->ids, json_integer(m->c.id));
+	}
+	return json_array_size(m->errors) || m->dry_run ? ST_CONFLICT : ST_OK; /* conflict: roll back */
+}
+
+int store_model_import(db *d, const actor *a, json_t *rows, json_t *lines, bool dry_run, json_t **errors,
+		       json_t **ids)
+{
+	struct pm_import m = {.c = {.a = a}, .rows = rows, .lines = lines, .errors = json_array(), .ids = json_array(),
+			      .dry_run = dry_run};
+	int rc = db_write(d, import_fn, &m);
+	if (rc == ST_CONFLICT && (dry_run || json_array_size(m.errors)))
+		rc = ST_OK;
+	if (rc != ST_OK || dry_run || json_array_size(m.errors))
+		json_array_clear(m.ids);
+	*errors = m.errors;
+	*ids = m.ids;
+	return rc;
 }
 
 int store_model_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info)
@@ -197,6 +259,9 @@ static int update_fn(db_tx *tx, void *arg)
 	free(covers);
 	free(maint);
 	rc = e != DB_OK ? ST_DB : db_changes(tx) == 0 ? ST_STALE : ST_OK;
+	/* a new schedule or warranty: the assets' cached next service is recomputed */
+	if (rc == ST_OK && json_object_get(c->in, "maintenance"))
+		rc = maint_due_stale_model_tx(tx, who->tenant_id, c->id);
 	if (rc == ST_OK)
 		rc = pm_load(tx, who, c->id, &c->out);
 	if (rc == ST_OK)

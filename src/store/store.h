@@ -26,6 +26,8 @@ typedef struct st_info {
 	int64_t current_version;
 	char field[48];
 	char detail[200];
+	json_t *current; /* ST_STALE: the record as it is now (a fresh copy), ST_CONFLICT: extra members
+			  * for the problem body; reply_store attaches and releases it */
 } st_info;
 
 /* --- audit (audit.c) --- */
@@ -106,11 +108,78 @@ int store_wo_update(db *d, const actor *a, int64_t id, int64_t if_match, json_t 
 int store_wo_list(db *d, const principal *who, const wo_filter *f, int limit, int64_t cursor, json_t **items,
 		  int64_t *next);
 int store_wo_timeline(db *d, const principal *who, int64_t id, json_t **items);
+int store_wo_comment(db *d, const actor *a, int64_t id, const char *text, bool public_, json_t **out, st_info *info);
+
+/* --- the work-order lifecycle (issue 4) -------------------------------------------------
+ * Shared by the lifecycle files: wo_flow.c (transitions), wo_lines.c (lines, approvals,
+ * reception), wo_exec.c (photos, work log, checklists), billing.c (bills, payments, delivery,
+ * confirmation), live.c (SSE, counts), sla.c, settings.c, outbox.c. All *_tx functions run
+ * inside the caller's write transaction. */
+
+/* The order as the API shows it, in scope; ST_NOT_FOUND outside it. */
+int wo_load_tx(db_tx *tx, const principal *who, int64_t id, json_t **out);
+/* Lock and check the order for a write on it: in scope, and at version if_match (0 = any).
+ * Returns ST_OK, ST_NOT_FOUND, ST_STALE (info->current_version set). Fills *status if given. */
+int wo_lock_tx(db_tx *tx, const principal *who, int64_t id, int64_t if_match, st_info *info, char *status,
+	       size_t status_len);
+/* Bump the order's version and updated_at after a change to it or its lines. */
+int wo_touch_tx(db_tx *tx, int64_t id);
+/* A timeline row; public rows are shown to the customer too. data may be NULL. */
+int wo_event_add(db_tx *tx, const actor *a, int64_t order_id, const char *event, json_t *data, bool public_);
+/* Apply a state event (wo_fsm) to an order: guards, bookkeeping, timeline, audit. On refusal
+ * info->detail says why and info->field names the field; ST_CONFLICT carries the allowed
+ * events in info (see wo_refusal_json). */
+int wo_transition_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, const char *event, json_t *body,
+		     json_t **out, st_info *info);
+int store_wo_transition(db *d, const actor *a, int64_t id, int64_t if_match, const char *event, json_t *body,
+			json_t **out, st_info *info);
+
+/* Tenant settings (settings.c): a JSON value per key, or the default. */
+json_t *settings_get_tx(db_tx *tx, int64_t tenant_id, const char *key); /* new reference or NULL */
+int64_t settings_int_tx(db_tx *tx, int64_t tenant_id, const char *key, int64_t def);
+
+/* The notification outbox (outbox.c): written in the same transaction as its cause. */
+int outbox_add(db_tx *tx, int64_t tenant_id, const char *channel, const char *recipient, const char *tmpl,
+	       json_t *data, int64_t order_id, int64_t customer_id);
+int store_outbox_list(db *d, const principal *who, int64_t order_id, const char *state, int limit, int64_t cursor,
+		      json_t **items, int64_t *next);
+
+/* SLA deadlines of a new order from its priority, contract and region (sla.c). */
+int sla_stamp_order(db_tx *tx, const principal *who, int64_t order_id);
+/* Per-state counts kept up to date on every create and transition (live.c): from NULL on create. */
+int wo_counts_move(db_tx *tx, int64_t tenant_id, int64_t org_id, const char *from, const char *to);
+
+/* --- settlement and delivery (billing.c; issue 4 item 9) ---
+ * Bills are built from the actual lines (warranty/claim/insurance lines at zero to the
+ * customer, summed for the claim); balance = total − paid + refunded, kept exact on every
+ * payment and refund. Every write locks the order first (wo_lock_tx), then the bill. */
+/* in: {} → the new bill (an unpaid open bill of the order is voided and replaced). */
+int store_bill_build(db *d, const actor *a, int64_t order_id, int64_t if_match, json_t **out, st_info *info);
+int store_bill_get(db *d, const principal *who, int64_t id, json_t **out);  /* with payments, order, company */
+int store_wo_bills(db *d, const principal *who, int64_t order_id, json_t **items);
+/* in: {"_discount_fen" | "_discount_bp", "discount_reason"}; above the caller's role limit →
+ * ST_FORBIDDEN (info->detail names the limit). */
+int store_bill_discount(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out,
+			st_info *info);
+/* in: {"method","amount_fen","reference"|"reason"}; kind "payment" | "refund". More than the
+ * balance (payment) or than was paid (refund) → ST_CONFLICT, nothing written. */
+int store_bill_pay(db *d, const actor *a, int64_t id, const char *kind, json_t *in, json_t **out, st_info *info);
+/* in: {"amount_fen", "lines":[{name, amount_fen, kind}], "reason"} → the credit note. */
+int store_bill_credit(db *d, const actor *a, int64_t id, json_t *in, json_t **out, st_info *info);
+int store_bill_void(db *d, const actor *a, int64_t id, int64_t if_match, const char *reason, json_t **out,
+		    st_info *info);
+/* in: {explanation, next_maintenance, next_appointment_offer (ms or null), old_parts_returned};
+ * closes a settled order in the same transaction. */
+int store_wo_deliver(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
+int store_wo_delivery_suggest(db *d, const principal *who, int64_t id, json_t **out);
+/* in: {rating, comment, channel, by_name, _sig_mime, _sig_b64, _sig_size, _sig_w, _sig_h}; closes
+ * a settled order in the same transaction. */
+int store_wo_confirm(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
 
 /* --- the customer archive (customers.c, models.c, assets.c; issue 3) --- */
 typedef struct cust_filter {
 	const char *phone;  /* digits: matches the end of any of the customer's phones */
-	const char *name;   /* part of the name */
+	const char *name;   /* part of the name, or (letters only) the start of its pinyin initials */
 	const char *plate;  /* exact plate of one of their assets */
 	const char *serial; /* exact serial / VIN of one of their assets */
 	const char *cls;    /* A, B or C */
@@ -186,6 +255,48 @@ int store_campaign_get(db *d, const principal *who, int64_t id, json_t **out);
 int store_campaign_list(db *d, const principal *who, int limit, int64_t cursor, json_t **items, int64_t *next);
 int store_campaign_targets(db *d, const principal *who, int64_t id, int limit, int64_t cursor, json_t **items,
 			   int64_t *next);
+
+/* --- the rest of the archive (issue 3: imports, pinyin, due cache, contact plans) --- */
+/* Fill name_initials of customers written without them (other modules, older rows); a few
+ * thousand per call. ST_OK when none is left. */
+int store_cust_initials_fill(db *d, int64_t tenant_id);
+/* Customer list for export: like store_cust_list, up to `limit` rows in one go. */
+int store_cust_export(db *d, const principal *who, const cust_filter *f, int limit, json_t **items);
+/* Import checked asset / product-model bodies in one transaction, the same contract as
+ * store_cust_import. Asset rows carry "customer_phone" (normalised) and "model" {"brand",
+ * "model"}, resolved here: unknown → a row error, as is a serial of that model already
+ * present or registered (三包 registration) or twice in the file. */
+int store_asset_import(db *d, const actor *a, json_t *rows, json_t *lines, bool dry_run, json_t **errors,
+		       json_t **ids);
+int store_model_import(db *d, const actor *a, json_t *rows, json_t *lines, bool dry_run, json_t **errors,
+		       json_t **ids);
+/* The maintenance-due cache (maintenance.c): recompute assets.next_due_on of one asset
+ * inside the caller's transaction; mark every asset of a model for recomputation. */
+int maint_due_update_tx(db_tx *tx, int64_t tenant_id, int64_t asset_id);
+int maint_due_stale_model_tx(db_tx *tx, int64_t tenant_id, int64_t model_id);
+/* For the scheduler: recompute the cache where it may be out of date (never computed,
+ * marked stale, maintenance orders changed since the last run, due within a month).
+ * tenant_id 0 = every tenant. *updated counts the assets recomputed. */
+int store_maint_refresh(db *d, int64_t tenant_id, int64_t *updated);
+
+/* ABC contact plans and contact tasks (care.c). */
+int store_care_plans(db *d, const principal *who, json_t **out);
+int store_care_plans_set(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+typedef struct task_filter {
+	const char *status; /* open (default) | done | all */
+	const char *due;    /* overdue | today | week | NULL (any) */
+	int64_t owner_id, org_id, customer_id;
+	bool mine;          /* owner = the caller */
+} task_filter;
+int store_tasks_list(db *d, const principal *who, const task_filter *f, int limit, int64_t cursor, json_t **items,
+		     int64_t *next);
+int store_task_get(db *d, const principal *who, int64_t id, json_t **out);
+int store_task_update(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
+int store_task_done(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
+/* Generate the contact tasks due by today + horizon_days (tenant's zone) for every customer
+ * of the tenant without an open task (consent refused → none). Idempotent; the scheduler
+ * calls it daily, POST /contact-tasks/generate on demand. today: civil day (0 = now). */
+int store_tasks_generate(db *d, const actor *a, int32_t today, int horizon_days, int64_t *created);
 
 /* Shared helpers (store_util.c) */
 json_t *row_json(const db_res *r, int row);        /* column name → typed value */

@@ -1,7 +1,10 @@
 /*
  * store_util.c — turning result rows into the JSON the API shows.
- * Column naming convention: "*_at" columns are epoch-ms times shown as ISO 8601 UTC;
- * "lat"/"lon" are numbers; "*_json" columns hold JSON text shown as the value.
+ * Column naming convention: "*_at", "*_due" and "*_since" columns are epoch-ms times shown
+ * as ISO 8601 UTC; "lat"/"lon" are numbers; "*_json" columns hold JSON text shown as the
+ * value; ids, versions, money (*_fen), scaled numbers (*_ms, *_min, *_milli, *_x100, *_bp,
+ * *_days, *_months, *_km, *_count) and the plain counts named in int_names are integers;
+ * everything else is text.
  */
 #include "store/store.h"
 
@@ -25,6 +28,24 @@ static bool ends_with(const char *s, const char *suffix)
 	return a >= b && !strcmp(s + a - b, suffix);
 }
 
+static const char *const int_suffixes[] = {"_id", "_by", "_months", "_count", "_fen", "_ms", "_min", "_milli",
+					   "_x100", "_bp", "_days", "_km", NULL};
+static const char *const int_names[] = {"id", "version", "mileage", "rating", "size", "width", "height", "attempts",
+					"additional", "done", "public", "weekdays", "n", "minutes", "km", NULL};
+
+static bool is_int_column(const char *name)
+{
+	if (!strcmp(name, "request_id"))
+		return false;
+	for (int i = 0; int_names[i]; i++)
+		if (!strcmp(name, int_names[i]))
+			return true;
+	for (int i = 0; int_suffixes[i]; i++)
+		if (ends_with(name, int_suffixes[i]))
+			return true;
+	return false;
+}
+
 json_t *row_json(const db_res *r, int row)
 {
 	json_t *o = json_object();
@@ -38,15 +59,15 @@ json_t *row_json(const db_res *r, int row)
 			key[strlen(key) - 5] = '\0';
 		if (db_isnull(r, row, c)) {
 			json_object_set_new(o, key, json_null());
-		} else if (ends_with(name, "_at") || !strcmp(name, "at")) {
+		} else if (ends_with(name, "_at") || !strcmp(name, "at") || ends_with(name, "_due") ||
+			   ends_with(name, "_since")) {
 			json_set_time(o, name, db_int(r, row, c));
 		} else if (!strcmp(name, "lat") || !strcmp(name, "lon")) {
 			json_object_set_new(o, name, json_real(db_real(r, row, c)));
 		} else if (ends_with(name, "_json")) {
 			json_t *v = json_loads(db_text(r, row, c), 0, NULL);
 			json_object_set_new(o, key, v ? v : json_null());
-		} else if (!strcmp(name, "id") || (ends_with(name, "_id") && strcmp(name, "request_id")) || ends_with(name, "_by") || !strcmp(name, "version") ||
-			   ends_with(name, "_months") || ends_with(name, "_count")) {
+		} else if (is_int_column(name)) {
 			json_object_set_new(o, name, json_integer(db_int(r, row, c)));
 		} else {
 			json_object_set_new(o, name, json_string(db_text(r, row, c)));

@@ -9,13 +9,23 @@
  */
 #include "store/store.h"
 #include "domain/perm.h"
+#include "domain/wo_fsm.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* Columns 7 and 8 are the customer's name and phone; the rest are shown as they are named. */
 #define WO_COLS "w.id, w.number, w.status, w.type, w.priority, w.channel, w.customer_id, w.customer_name AS _cname, " \
 		"w.customer_phone AS _cphone, w.asset_id, w.address, w.fault_description, w.org_id, w.assignee_id, " \
-		"w.created_by, w.created_at, w.updated_at, w.version"
+		"w.created_by, w.created_at, w.updated_at, w.version, w.fault_category_id, w.fault_code, w.work_class, " \
+		"w.payment_type, w.contract, w.region, w.lat, w.lon, w.state_since, w.hold_parts_ms, w.hold_customer_ms, " \
+		"w.rework_count, w.cancel_reason, w.completed_at, w.closed_at, w.promised_at, w.approval_limit_fen, " \
+		"w.approved_total_fen, w.approved_at, w.appointment_start AS appointment_start_at, " \
+		"w.appointment_end AS appointment_end_at, w.mileage, w.sla_response_due, w.sla_answer_due, " \
+		"w.sla_onsite_due, w.sla_resolve_due, w.responded_at, w.answered_at, w.onsite_at, w.resolved_at, " \
+		"w.sla_breached, w.delivery_json, w.confirmed_at, w.confirm_channel, w.rating, w.rating_comment, " \
+		"(SELECT name FROM users WHERE id = w.assignee_id) AS assignee_name, " \
+		"(SELECT name FROM organizations WHERE id = w.org_id) AS org_name"
 
 static json_t *wo_json(const db_res *r, int row)
 {
@@ -44,7 +54,7 @@ static void scope_sql(buf *sql, dbv *p, int *n, const principal *who)
 	}
 }
 
-static int wo_load(db_tx *tx, const principal *who, int64_t id, json_t **out)
+int wo_load_tx(db_tx *tx, const principal *who, int64_t id, json_t **out)
 {
 	buf sql;
 	buf_init(&sql, 0);
@@ -61,19 +71,27 @@ static int wo_load(db_tx *tx, const principal *who, int64_t id, json_t **out)
 	int rc = ST_NOT_FOUND;
 	if (db_rows(r)) {
 		*out = wo_json(r, 0);
+		json_t *allowed = json_array();
+		uint32_t bits = wo_allowed(wo_state_parse(db_text(r, 0, 2)), who->roles);
+		for (int ev = 0; ev < WE_COUNT; ev++)
+			if (bits & (1u << ev))
+				json_array_append_new(allowed, json_string(wo_event_name(ev)));
+		json_object_set_new(*out, "allowed_events", allowed);
 		rc = ST_OK;
 	}
 	db_res_free(r);
 	return rc;
 }
 
-static int event_add(db_tx *tx, const actor *a, int64_t order_id, const char *event, json_t *data)
+int wo_event_add(db_tx *tx, const actor *a, int64_t order_id, const char *event, json_t *data, bool public_)
 {
 	char *s = data ? json_dumps(data, JSON_COMPACT) : NULL;
 	dbv p[] = {VI(a->who->tenant_id), VI(order_id), VI(now_ms()), a->who->user_id ? VI(a->who->user_id) : VN,
-		   VT(event), VT(s)};
-	int rc = db_exec(tx, "INSERT INTO wo_events(tenant_id, order_id, at, actor_id, event, data) VALUES (?, ?, ?, ?, ?, ?)",
-			 p, 6);
+		   VT(event), VT(s), VI(public_)};
+	int rc = db_exec(tx,
+			 "INSERT INTO wo_events(tenant_id, order_id, at, actor_id, event, data, public) "
+			 "VALUES (?, ?, ?, ?, ?, ?, ?)",
+			 p, 7);
 	free(s);
 	return rc == DB_OK ? ST_OK : ST_DB;
 }
@@ -122,6 +140,28 @@ static int customer_for(db_tx *tx, const actor *a, const char *name, const char 
 	rc = audit_add(tx, a, "create", "customer", *cid, NULL, after);
 	json_decref(after);
 	return rc;
+}
+
+/* The asset belongs to the order's customer; the fault category to the tenant. */
+static int check_refs(db_tx *tx, struct wo_ctx *c, int64_t cid, int64_t asset, int64_t cat)
+{
+	int64_t n = 0;
+	if (asset) {
+		dbv p[] = {VI(asset), VI(c->a->who->tenant_id), VI(cid)};
+		if (db_query_int(tx, "SELECT count(*) FROM assets WHERE id = ? AND tenant_id = ? AND customer_id = ?", p, 3, &n) !=
+		    ST_OK)
+			return ST_DB;
+		if (!n)
+			return invalid(c, "asset_id", "no such asset of this customer");
+	}
+	if (cat) {
+		dbv p[] = {VI(cat), VI(c->a->who->tenant_id)};
+		if (db_query_int(tx, "SELECT count(*) FROM fault_categories WHERE id = ? AND tenant_id = ?", p, 2, &n) != ST_OK)
+			return ST_DB;
+		if (!n)
+			return invalid(c, "fault_category_id", "no such fault category");
+	}
+	return ST_OK;
 }
 
 static int create_fn(db_tx *tx, void *arg)
@@ -182,6 +222,17 @@ static int create_fn(db_tx *tx, void *arg)
 		return ST_DB;
 	}
 	snprintf(number, sizeof number, "WO%s-%05lld", day, (long long)seq);
+	int64_t asset = json_integer_value(json_object_get(in, "asset_id"));
+	int64_t cat = json_integer_value(json_object_get(in, "fault_category_id"));
+	if ((rc = check_refs(tx, c, cid, asset, cat)) != ST_OK) {
+		db_res_free(r);
+		return rc;
+	}
+	int64_t appt[2] = {0, 0};
+	ms_from_iso(jstr(in, "appointment_start"), &appt[0]);
+	ms_from_iso(jstr(in, "appointment_end"), &appt[1]);
+	json_t *lat = json_object_get(in, "lat"), *lon = json_object_get(in, "lon");
+	json_t *km = json_object_get(in, "mileage");
 	dbv p[] = {VI(who->tenant_id),
 		   VI(org),
 		   VT(number),
@@ -195,21 +246,47 @@ static int create_fn(db_tx *tx, void *arg)
 		   VT(jstr(in, "fault_description")),
 		   who->user_id ? VI(who->user_id) : VN,
 		   VI(now),
-		   VI(now)};
+		   VI(now),
+		   asset ? VI(asset) : VN,
+		   cat ? VI(cat) : VN,
+		   VT(jstr(in, "fault_code")),
+		   VT(jstr(in, "work_class")),
+		   VT(jstr(in, "payment_type")),
+		   VT(jstr(in, "contract")),
+		   VT(jstr(in, "region")),
+		   json_is_number(lat) ? VR(json_number_value(lat)) : VN,
+		   json_is_number(lon) ? VR(json_number_value(lon)) : VN,
+		   VI(now),
+		   appt[0] ? VI(appt[0]) : VN,
+		   appt[1] ? VI(appt[1]) : VN,
+		   json_is_integer(km) ? VI(json_integer_value(km)) : VN};
 	int64_t id;
 	rc = db_query_int(tx,
 			  "INSERT INTO work_orders(tenant_id, org_id, number, type, priority, channel, status, customer_id, "
-			  "customer_name, customer_phone, address, fault_description, created_by, created_at, updated_at) "
-			  "VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			  p, 14, &id);
+			  "customer_name, customer_phone, address, fault_description, created_by, created_at, updated_at, "
+			  "asset_id, fault_category_id, fault_code, work_class, payment_type, contract, region, lat, lon, "
+			  "state_since, appointment_start, appointment_end, mileage) "
+			  "VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+			  "RETURNING id",
+			  p, 27, &id);
 	db_res_free(r);
 	if (rc != ST_OK)
 		return ST_DB;
+	if ((rc = sla_stamp_order(tx, who, id)) != ST_OK || (rc = wo_counts_move(tx, who->tenant_id, org, NULL, "new")) != ST_OK)
+		return rc;
+	/* the customer's acknowledgement with the order number, through the outbox */
+	if (cphone) {
+		json_t *ack = json_pack("{s:s, s:s}", "number", number, "fault", jstr(in, "fault_description"));
+		rc = outbox_add(tx, who->tenant_id, "sms", cphone, "wo_ack", ack, id, cid);
+		json_decref(ack);
+		if (rc != ST_OK)
+			return rc;
+	}
 	c->id = id;
-	if ((rc = wo_load(tx, who, id, &c->out)) != ST_OK)
+	if ((rc = wo_load_tx(tx, who, id, &c->out)) != ST_OK)
 		return rc;
 	json_t *data = json_pack("{s:s, s:s}", "number", number, "channel", jstr(c->out, "channel"));
-	rc = event_add(tx, c->a, id, "create", data);
+	rc = wo_event_add(tx, c->a, id, "create", data, true);
 	json_decref(data);
 	if (rc == ST_OK)
 		rc = audit_add(tx, c->a, "create", "work_order", id, NULL, c->out);
@@ -236,7 +313,7 @@ int store_wo_create(db *d, const actor *a, json_t *in, json_t **out, st_info *in
 static int get_fn(db_tx *tx, void *arg)
 {
 	struct wo_ctx *c = arg;
-	return wo_load(tx, c->who, c->id, &c->out);
+	return wo_load_tx(tx, c->who, c->id, &c->out);
 }
 
 int store_wo_get(db *d, const principal *who, int64_t id, json_t **out)
@@ -252,7 +329,7 @@ static int update_fn(db_tx *tx, void *arg)
 	struct wo_ctx *c = arg;
 	const principal *who = c->a->who;
 	json_t *before = NULL;
-	int rc = wo_load(tx, who, c->id, &before);
+	int rc = wo_load_tx(tx, who, c->id, &before);
 	if (rc != ST_OK)
 		return rc;
 	int64_t version = json_integer_value(json_object_get(before, "version"));
@@ -278,9 +355,9 @@ static int update_fn(db_tx *tx, void *arg)
 			p, 7);
 	rc = e != DB_OK ? ST_DB : db_changes(tx) == 0 ? ST_STALE : ST_OK;
 	if (rc == ST_OK)
-		rc = wo_load(tx, who, c->id, &c->out);
+		rc = wo_load_tx(tx, who, c->id, &c->out);
 	if (rc == ST_OK)
-		rc = event_add(tx, c->a, c->id, "update", changed);
+		rc = wo_event_add(tx, c->a, c->id, "update", changed, false);
 	if (rc == ST_OK)
 		rc = audit_add(tx, c->a, "update", "work_order", c->id, before, c->out);
 	json_decref(before);
@@ -379,15 +456,18 @@ static int timeline_fn(db_tx *tx, void *arg)
 {
 	struct wo_ctx *c = arg;
 	json_t *order = NULL;
-	int rc = wo_load(tx, c->who, c->id, &order);
+	int rc = wo_load_tx(tx, c->who, c->id, &order);
 	json_decref(order);
 	if (rc != ST_OK)
 		return rc;
 	dbv p[] = {VI(c->who->tenant_id), VI(c->id)};
 	db_res *r;
 	if (db_query(tx,
-		     "SELECT e.at, e.actor_id, u.name, e.event, e.data FROM wo_events e LEFT JOIN users u ON u.id = e.actor_id "
-		     "WHERE e.tenant_id = ? AND e.order_id = ? ORDER BY e.id",
+		     (c->who->roles & (1u << ROLE_CUSTOMER))
+			     ? "SELECT e.at, e.actor_id, u.name, e.event, e.data, e.public, e.id FROM wo_events e LEFT JOIN users u "
+			       "ON u.id = e.actor_id WHERE e.tenant_id = ? AND e.order_id = ? AND e.public = 1 ORDER BY e.id"
+			     : "SELECT e.at, e.actor_id, u.name, e.event, e.data, e.public, e.id FROM wo_events e LEFT JOIN users u "
+			       "ON u.id = e.actor_id WHERE e.tenant_id = ? AND e.order_id = ? ORDER BY e.id",
 		     p, 2, &r) != DB_OK)
 		return ST_DB;
 	c->out = json_array();
@@ -401,6 +481,8 @@ static int timeline_fn(db_tx *tx, void *arg)
 		json_object_set_new(e, "event", json_string(db_text(r, i, 3)));
 		json_t *data = db_text(r, i, 4) ? json_loads(db_text(r, i, 4), 0, NULL) : NULL;
 		json_object_set_new(e, "data", data ? data : json_object());
+		json_object_set_new(e, "public", json_boolean(db_int(r, i, 5)));
+		json_object_set_new(e, "id", json_integer(db_int(r, i, 6)));
 		json_array_append_new(c->out, e);
 	}
 	db_res_free(r);
@@ -412,5 +494,43 @@ int store_wo_timeline(db *d, const principal *who, int64_t id, json_t **items)
 	struct wo_ctx c = {.who = who, .id = id};
 	int rc = db_read(d, timeline_fn, &c);
 	*items = c.out;
+	return rc;
+}
+
+struct comment_ctx {
+	const actor *a;
+	int64_t id;
+	const char *text;
+	bool pub;
+	json_t *out;
+	st_info *info;
+};
+
+static int comment_fn(db_tx *tx, void *arg)
+{
+	struct comment_ctx *c = arg;
+	int rc = wo_lock_tx(tx, c->a->who, c->id, 0, c->info, NULL, 0);
+	if (rc != ST_OK)
+		return rc;
+	json_t *data = json_pack("{s:s}", "text", c->text);
+	rc = wo_event_add(tx, c->a, c->id, "comment", data, c->pub);
+	if (rc == ST_OK) {
+		c->out = json_pack("{s:s, s:O, s:b}", "event", "comment", "data", data, "public", c->pub);
+		json_set_time(c->out, "at", now_ms());
+		rc = idem_save(tx, c->a, 201, c->out, NULL);
+	}
+	json_decref(data);
+	return rc;
+}
+
+int store_wo_comment(db *d, const actor *a, int64_t id, const char *text, bool public_, json_t **out, st_info *info)
+{
+	struct comment_ctx c = {.a = a, .id = id, .text = text, .pub = public_, .info = info};
+	int rc = db_write(d, comment_fn, &c);
+	if (rc != ST_OK) {
+		json_decref(c.out);
+		c.out = NULL;
+	}
+	*out = c.out;
 	return rc;
 }

@@ -238,6 +238,8 @@ static int64_t days_from_civil(int y, int m, int d)
 
 bool ms_from_iso(const char *s, int64_t *out)
 {
+	if (!s)
+		return false;
 	size_t n = strlen(s);
 	if (n < 10 || s[4] != '-' || s[7] != '-')
 		return false;

@@ -3,7 +3,7 @@
 // Prints `ok - name` / `not ok - name` per test and `e2e: N passed, M failed`; exits 1 on failure.
 // Screenshots go to tests/e2e/screenshots/ (one per step worth seeing, and one per failure).
 import { chromium } from 'playwright-core'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -559,6 +559,15 @@ test('archive: a customer registers a purchase electronically and sees only thei
 })
 
 // --- runner -----------------------------------------------------------------------------
+
+// More tests live in specs/*.mjs, one file per area: each default-exports a function that
+// registers its tests with the helpers above.
+const SPECS = join(dirname(fileURLToPath(import.meta.url)), 'specs')
+mkdirSync(SPECS, { recursive: true })
+for (const f of readdirSync(SPECS).filter((n) => n.endsWith('.mjs')).sort()) {
+  const m = await import(join(SPECS, f))
+  m.default({ test, assert, shot, newPage, login, pickOption, apiCall, $t, BASE, RUN, ADMIN_PASSWORD, TIMEOUT })
+}
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
