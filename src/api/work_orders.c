@@ -44,11 +44,24 @@ static const struct field wo_fields[] = {
 	{0},
 };
 
+static const char *const work_classes_p[] = {"major", "medium", "minor", NULL};
+static const char *const payment_types_p[] = {"self_pay", "warranty", "claim", "insurance", NULL};
+
 static const struct field wo_patch_fields[] = {
 	{"type", F_STR, false, 20, wo_types, false},
 	{"priority", F_STR, false, 4, wo_priorities, false},
 	{"address", F_STR, false, 300, NULL, true},
 	{"fault_description", F_STR, false, 2000, NULL, false},
+	{"fault_category_id", F_INT, false, 0, NULL, true},
+	{"fault_code", F_STR, false, 40, NULL, true},
+	{"work_class", F_STR, false, 10, work_classes_p, true},
+	{"payment_type", F_STR, false, 10, payment_types_p, true},
+	{"contract", F_STR, false, 60, NULL, true},
+	{"region", F_STR, false, 60, NULL, true},
+	{"lat", F_NUM, false, 0, NULL, true},
+	{"lon", F_NUM, false, 0, NULL, true},
+	{"appointment_start", F_STR, false, 40, NULL, true},
+	{"appointment_end", F_STR, false, 40, NULL, true},
 	{0},
 };
 
@@ -151,6 +164,7 @@ void h_wo_update(req *r)
 	body_check(r, wo_patch_fields, &v);
 	if (json_is_string(json_object_get(r->json, "fault_description")) && !*jstr(r->json, "fault_description"))
 		verr_add(&v, "fault_description", "required", "fault_description may not be empty");
+	check_times_and_place(r, &v);
 	if (!verr_reply(&v, r))
 		api_update(r, id, store_wo_update, "work order");
 }
@@ -211,6 +225,18 @@ void h_wo_list(req *r)
 	const char *cid = req_query(r, "customer_id");
 	if (cid && !parse_i64(cid, 1, INT64_MAX, &f.customer_id))
 		verr_add(&v, "customer_id", "invalid", "customer_id must be an id");
+	const char *aid = req_query(r, "assignee_id");
+	if (aid && !strcmp(aid, "me"))
+		f.assignee_id = r->who.user_id;
+	else if (aid && !parse_i64(aid, 1, INT64_MAX, &f.assignee_id))
+		verr_add(&v, "assignee_id", "invalid", "assignee_id must be an id or me");
+	const char *asid = req_query(r, "asset_id");
+	if (asid && !parse_i64(asid, 1, INT64_MAX, &f.asset_id))
+		verr_add(&v, "asset_id", "invalid", "asset_id must be an id");
+	const char *late = req_query(r, "late");
+	if (late && strcmp(late, "true") && strcmp(late, "false"))
+		verr_add(&v, "late", "invalid", "late must be true or false");
+	f.late = late && !strcmp(late, "true");
 	if (verr_reply(&v, r))
 		return;
 	json_t *items;

@@ -101,6 +101,9 @@ typedef struct wo_filter {
 	const char *priority;
 	int64_t created_from, created_to; /* 0 = open */
 	int64_t customer_id;
+	int64_t assignee_id;
+	int64_t asset_id;
+	bool late;                        /* open and past its resolve deadline or promised time */
 } wo_filter;
 int store_wo_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
 int store_wo_get(db *d, const principal *who, int64_t id, json_t **out);
@@ -175,6 +178,76 @@ int store_wo_delivery_suggest(db *d, const principal *who, int64_t id, json_t **
 /* in: {rating, comment, channel, by_name, _sig_mime, _sig_b64, _sig_size, _sig_w, _sig_h}; closes
  * a settled order in the same transaction. */
 int store_wo_confirm(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
+
+/* --- lines, estimate, approvals, car reception (wo_lines.c, attachments_sig.c; issue 4 items 4-6) ---
+ * Lines exist as estimate and as actual: labour = hours × rate × the model's complexity
+ * coefficient, parts and fees = qty × unit price (domain/pricing.h); the pay type defaults from
+ * the warranty decision of the order's asset. An actual line added during work (in_service,
+ * waiting_*) that the customer pays and that carries out no estimate line is an additional
+ * item (additional=1) and needs the customer's consent. Approving the estimate records the
+ * customer-payable total in work_orders.approved_total_fen. Every write locks the order
+ * (wo_lock_tx, If-Match), bumps its version (wo_touch_tx) and adds audit and timeline rows;
+ * a settled, closed, followed-up or cancelled order refuses changes (ST_CONFLICT). Bodies are
+ * checked by the handler (src/api/wo_lines.c); scaled values arrive as _hours_x100, _qty_milli,
+ * _promised_ms. Results: {"line":{…},"version":order version,…}. */
+int store_wo_lines(db *d, const principal *who, int64_t order_id, json_t **out);
+int store_wo_line_add(db *d, const actor *a, int64_t order_id, int64_t if_match, json_t *in, json_t **out,
+		      st_info *info);
+int store_wo_line_update(db *d, const actor *a, int64_t order_id, int64_t line_id, int64_t if_match, json_t *in,
+			 json_t **out, st_info *info);
+int store_wo_line_delete(db *d, const actor *a, int64_t order_id, int64_t line_id, int64_t if_match, json_t **out,
+			 st_info *info);
+/* in: {by_name, channel, signature?}; in {done:bool}; copy: every estimate line not carried out yet. */
+int store_wo_line_consent(db *d, const actor *a, int64_t order_id, int64_t line_id, int64_t if_match, json_t *in,
+			  json_t **out, st_info *info);
+int store_wo_line_done(db *d, const actor *a, int64_t order_id, int64_t line_id, int64_t if_match, json_t *in,
+		       json_t **out, st_info *info);
+int store_wo_lines_copy(db *d, const actor *a, int64_t order_id, int64_t if_match, json_t **out, st_info *info);
+/* in: {_promised_ms (0 = clear) | absent, approval_limit_fen (null = clear) | absent} → the order. */
+int store_wo_estimate_set(db *d, const actor *a, int64_t order_id, int64_t if_match, json_t *in, json_t **out,
+			  st_info *info);
+/* in: {kind estimate|additional, by_name, channel, signature?, line_ids?} → {approval, version}. */
+int store_wo_approval_add(db *d, const actor *a, int64_t order_id, int64_t if_match, json_t *in, json_t **out,
+			  st_info *info);
+int store_wo_approvals(db *d, const principal *who, int64_t order_id, json_t **items);
+/* Everything the printable 任务委托书 shows: order, asset, lines, totals, approval with the
+ * signature image, company name and terms. */
+int store_wo_estimate_doc(db *d, const principal *who, int64_t order_id, json_t **out);
+int store_wo_reception_get(db *d, const principal *who, int64_t order_id, json_t **out);
+int store_wo_reception_put(db *d, const actor *a, int64_t order_id, int64_t if_match, json_t *in, json_t **out,
+			   st_info *info);
+int store_wo_reception_sign(db *d, const actor *a, int64_t order_id, int64_t if_match, json_t *in, json_t **out,
+			    st_info *info);
+/* Totals of an order's lines by stage: {estimate:{labour_fen, parts_fen, fees_fen, customer_fen,
+ * warranty_fen, claim_fen, insurance_fen, total_fen}, actual:{…}}; *payable is the customer's
+ * part of the actual lines if there are any, else of the estimate. */
+int wo_lines_totals_tx(db_tx *tx, int64_t tenant_id, int64_t order_id, json_t **out, int64_t *payable);
+
+/* Signatures (attachments_sig.c): a data URL "data:image/png;base64,…" is checked — a PNG,
+ * at most 2 MB, at most 4096 × 4096, and not empty (at least 20 drawn pixels, decoded with
+ * libgd) — and stored as an attachments row of kind 'signature'. Refusals are ST_INVALID with
+ * info->field "signature". */
+typedef struct sig_image {
+	const char *b64;  /* borrowed from the data URL */
+	size_t b64_len;
+	int64_t size;     /* decoded bytes */
+	int width, height;
+	int ink;          /* drawn pixels counted */
+} sig_image;
+int sig_parse(const char *data_url, sig_image *out, st_info *info);
+int sig_store_tx(db_tx *tx, const actor *a, int64_t order_id, const char *data_url, const char *name, int64_t *id,
+		 st_info *info);
+/* The stored image again as a data URL (caller frees), NULL if none. */
+char *sig_data_url_tx(db_tx *tx, int64_t tenant_id, int64_t attachment_id);
+
+/* The archive's rules reused inside a transaction (assets.c): a mileage reading (lower only as
+ * an odometer change with reason), the facts of the warranty decision and the decision itself
+ * (-1 when the asset has no purchase date, else WTY_OK / WTY_INVALID of domain/warranty.h). */
+struct wty_decision;
+int asset_reading_add_tx(db_tx *tx, const actor *a, int64_t id, json_t *in, json_t **out, st_info *info);
+int asset_warranty_facts_tx(db_tx *tx, const principal *who, int64_t id, const char *fault_code, json_t **out);
+int asset_warranty_decide(json_t *facts, int32_t fail_day, int fault, int64_t mileage, bool exchange_possible,
+			  struct wty_decision *d);
 
 /* --- the customer archive (customers.c, models.c, assets.c; issue 3) --- */
 typedef struct cust_filter {

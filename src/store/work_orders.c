@@ -335,7 +335,7 @@ static int update_fn(db_tx *tx, void *arg)
 	int64_t version = json_integer_value(json_object_get(before, "version"));
 	if (c->if_match && c->if_match != version) {
 		c->info->current_version = version;
-		json_decref(before);
+		c->info->current = before;
 		return ST_STALE;
 	}
 	json_t *m = json_deep_copy(before);
@@ -343,16 +343,48 @@ static int update_fn(db_tx *tx, void *arg)
 	const char *key;
 	json_t *v;
 	json_object_foreach(c->in, key, v) {
-		if (!json_equal(json_object_get(before, key), v))
-			json_object_set(changed, key, v);
+		json_t *old = json_object_get(before, key);
+		if (!json_equal(old, v))
+			json_object_set_new(changed, key, json_pack("{s:O?, s:O}", "from", old, "to", v));
 		json_object_set(m, key, v);
 	}
-	dbv p[] = {VT(jstr(m, "type")),    VT(jstr(m, "priority")), VT(jstr(m, "address")),
-		   VT(jstr(m, "fault_description")), VI(now_ms()), VI(c->id), VI(version)};
+	int64_t cat = json_integer_value(json_object_get(m, "fault_category_id"));
+	if (json_object_get(c->in, "fault_category_id") && cat &&
+	    (rc = check_refs(tx, c, json_integer_value(json_object_get(before, "customer_id")), 0, cat)) != ST_OK) {
+		json_decref(before);
+		json_decref(m);
+		json_decref(changed);
+		return rc;
+	}
+	int64_t appt[2] = {0, 0};
+	ms_from_iso(jstr(m, "appointment_start_at"), &appt[0]);
+	ms_from_iso(jstr(m, "appointment_end_at"), &appt[1]);
+	ms_from_iso(jstr(c->in, "appointment_start"), &appt[0]);
+	ms_from_iso(jstr(c->in, "appointment_end"), &appt[1]);
+	json_t *lat = json_object_get(m, "lat"), *lon = json_object_get(m, "lon");
+	dbv p[] = {VT(jstr(m, "type")),
+		   VT(jstr(m, "priority")),
+		   VT(jstr(m, "address")),
+		   VT(jstr(m, "fault_description")),
+		   cat ? VI(cat) : VN,
+		   VT(jstr(m, "fault_code")),
+		   VT(jstr(m, "work_class")),
+		   VT(jstr(m, "payment_type")),
+		   VT(jstr(m, "contract")),
+		   VT(jstr(m, "region")),
+		   json_is_number(lat) ? VR(json_number_value(lat)) : VN,
+		   json_is_number(lon) ? VR(json_number_value(lon)) : VN,
+		   appt[0] ? VI(appt[0]) : VN,
+		   appt[1] ? VI(appt[1]) : VN,
+		   VI(now_ms()),
+		   VI(c->id),
+		   VI(version)};
 	int e = db_exec(tx,
-			"UPDATE work_orders SET type = ?, priority = ?, address = ?, fault_description = ?, updated_at = ?, "
+			"UPDATE work_orders SET type = ?, priority = ?, address = ?, fault_description = ?, "
+			"fault_category_id = ?, fault_code = ?, work_class = ?, payment_type = ?, contract = ?, region = ?, "
+			"lat = ?, lon = ?, appointment_start = ?, appointment_end = ?, updated_at = ?, "
 			"version = version + 1 WHERE id = ? AND version = ?",
-			p, 7);
+			p, 17);
 	rc = e != DB_OK ? ST_DB : db_changes(tx) == 0 ? ST_STALE : ST_OK;
 	if (rc == ST_OK)
 		rc = wo_load_tx(tx, who, c->id, &c->out);
@@ -414,6 +446,20 @@ static int list_fn(db_tx *tx, void *arg)
 	if (f->customer_id) {
 		buf_puts(&sql, " AND w.customer_id = ?");
 		p[n++] = VI(f->customer_id);
+	}
+	if (f->assignee_id) {
+		buf_puts(&sql, " AND w.assignee_id = ?");
+		p[n++] = VI(f->assignee_id);
+	}
+	if (f->asset_id) {
+		buf_puts(&sql, " AND w.asset_id = ?");
+		p[n++] = VI(f->asset_id);
+	}
+	if (f->late) {
+		buf_puts(&sql, " AND w.status NOT IN ('completed', 'qc_passed', 'settled', 'closed', 'followed_up', 'cancelled') "
+			       "AND (w.sla_resolve_due < ? OR w.promised_at < ?)");
+		p[n++] = VI(now_ms());
+		p[n++] = VI(now_ms());
 	}
 	if (f->created_from) {
 		buf_puts(&sql, " AND w.created_at >= ?");

@@ -284,3 +284,33 @@ test('intake: asset of the customer, fault category, appointment window and posi
   assert.equal(good.body.lat, 23.13);
   assert.equal(good.body.payment_type, 'warranty');
 });
+
+test('edits: before → after on the timeline; list filters assignee_id=me, asset_id, late', async () => {
+  let o = await newOrder({ priority: 'P3' });
+  const res = await admin.patch(`/api/v1/work-orders/${o.id}`, { priority: 'P1', region: '广州市' }, { 'If-Match': `"${o.version}"` });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.priority, 'P1');
+  const tl = await admin.get(`/api/v1/work-orders/${o.id}/timeline`);
+  const upd = tl.body.items.find((e) => e.event === 'update');
+  assert.deepEqual(upd.data.priority, { from: 'P3', to: 'P1' });
+  assert.deepEqual(upd.data.region, { from: null, to: '广州市' });
+  assert.equal(upd.public, false);
+  const stale = await admin.patch(`/api/v1/work-orders/${o.id}`, { priority: 'P2' }, { 'If-Match': `"${o.version}"` });
+  assertProblem(stale, 412, 'precondition_failed');
+  assert.equal(stale.body.current.priority, 'P1', 'the 412 carries a fresh copy');
+  o = await ok(admin, res.body, 'dispatch', { assignee_id: techId });
+  const mine = await tech.get('/api/v1/work-orders?assignee_id=me&limit=500');
+  assert.equal(mine.status, 200, mine.text);
+  assert.ok(mine.body.items.length >= 1);
+  assert.ok(mine.body.items.every((w) => w.assignee_id === techId));
+  assert.ok(mine.body.items.some((w) => w.id === o.id));
+  assertFieldError(await admin.get('/api/v1/work-orders?assignee_id=abc'), 'assignee_id');
+  assertFieldError(await admin.get('/api/v1/work-orders?late=maybe'), 'late');
+  const late = await admin.get('/api/v1/work-orders?late=true&limit=500');
+  assert.equal(late.status, 200, late.text);
+  for (const w of late.body.items) {
+    assert.ok(!['completed', 'qc_passed', 'settled', 'closed', 'followed_up', 'cancelled'].includes(w.status));
+    const due = [w.sla_resolve_due, w.promised_at].filter(Boolean).map((t) => Date.parse(t));
+    assert.ok(due.some((t) => t < Date.now()), `late order ${w.number} has a passed deadline`);
+  }
+});
