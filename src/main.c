@@ -3,8 +3,10 @@
  * schema | version. Each command parses its flags from one table and answers --help;
  * an unknown flag prints the usage and exits 2.
  */
+#include "api/api.h"
 #include "demo/demo.h"
 #include "http/http.h"
+#include "jobs/scheduler.h"
 #include "route/route.h"
 #include "store/store.h"
 #include "util/util.h"
@@ -159,7 +161,11 @@ static int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	struct server_config cfg = {listen, (int)threads, d};
+	events_start(d); /* the live-event poller (api/events.c) */
+	scheduler_start(d); /* one node of the cluster runs the jobs (src/jobs/scheduler.h) */
 	rc = server_run(&cfg);
+	scheduler_stop();
+	events_stop();
 	db_close(d);
 	return rc;
 }

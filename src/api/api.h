@@ -93,6 +93,56 @@ void h_campaign_list(req *r);
 void h_campaign_get(req *r);
 void h_campaign_create(req *r);
 void h_campaign_targets(req *r);
+/* settlement and delivery (issue 4 item 9; billing.c) */
+void h_bill_build(req *r);
+void h_bill_get(req *r);
+void h_wo_bills(req *r);
+void h_bill_discount(req *r);
+void h_bill_pay(req *r);
+void h_bill_refund(req *r);
+void h_bill_credit(req *r);
+void h_bill_void(req *r);
+void h_wo_delivery(req *r);
+void h_wo_delivery_suggest(req *r);
+void h_wo_confirm(req *r);
+/* lines, estimate, approvals, car reception (issue 4 items 4-6; wo_lines.c) */
+void h_wo_lines_get(req *r);
+void h_wo_line_add(req *r);
+void h_wo_line_update(req *r);
+void h_wo_line_delete(req *r);
+void h_wo_line_consent(req *r);
+void h_wo_line_done(req *r);
+void h_wo_lines_copy(req *r);
+void h_wo_estimate_set(req *r);
+void h_wo_estimate_doc(req *r);
+void h_wo_approval_add(req *r);
+void h_wo_approvals(req *r);
+void h_wo_reception_get(req *r);
+void h_wo_reception_put(req *r);
+void h_wo_reception_sign(req *r);
+/* live progress, list counts, saved filters (issue 4 items 11-12; events.c, saved_filters.c) */
+void h_events(req *r);
+void h_wo_summary(req *r);
+void h_wo_board(req *r);
+void h_filters_list(req *r);
+void h_filters_create(req *r);
+void h_filters_delete(req *r);
+/* The node's live-event poller (events.c): started before serving, stopped after. */
+void events_start(db *d);
+void events_stop(void);
+/* execution: photos, attachments, work log, checklists, QC template, reports (issue 4 items 7-8; wo_exec.c, reports.c) */
+void h_photo_upload(req *r);
+void h_photo_list(req *r);
+void h_photo_delete(req *r);
+void h_attachment_get(req *r);
+void h_attachment_thumb(req *r);
+void h_worklog_start(req *r);
+void h_worklog_stop(req *r);
+void h_worklog_list(req *r);
+void h_checklist_get(req *r);
+void h_checklist_put(req *r);
+void h_qc_template(req *r);
+void h_report_rework(req *r);
 /* the rest of the archive (issue 3): imports and exports, contact plans and tasks */
 void h_cust_export(req *r);
 void h_asset_import(req *r);
@@ -107,5 +157,23 @@ void h_task_done(req *r);
 /* Answer rows (the first one the header) as an .xlsx workbook (fmt "xlsx") or a CSV file
  * with a UTF-8 BOM (imports.c); `name` is the file name without extension. */
 void reply_table(req *r, const char *name, const char *sheet, json_t *rows, const char *fmt);
+
+/* classification, SLA, working calendar and tenant settings (issue 4 item 3; settings.c) */
+void h_fc_list(req *r);
+void h_fc_get(req *r);
+void h_fc_create(req *r);
+void h_fc_update(req *r);
+void h_fc_delete(req *r);
+void h_slap_list(req *r);
+void h_slap_get(req *r);
+void h_slap_create(req *r);
+void h_slap_update(req *r);
+void h_slap_delete(req *r);
+void h_sla_preview(req *r);
+void h_calendar_get(req *r);
+void h_calendar_put(req *r);
+void h_settings_get(req *r);
+void h_settings_patch(req *r);
+void h_intake_suggest(req *r);
 
 #endif

@@ -281,30 +281,16 @@ void h_asset_warranty(req *r)
 		reply_status(r, rc, "asset");
 		return;
 	}
-	json_t *asset = json_object_get(facts, "asset"), *pol = json_object_get(facts, "policy");
-	int32_t buy;
-	if (!jstr(asset, "purchase_date") || !wty_day_parse(jstr(asset, "purchase_date"), &buy)) {
-		json_decref(facts);
+	wty_decision d;
+	rc = asset_warranty_decide(facts, fail_day, fk, mileage, !xp || !strcmp(xp, "true"), &d);
+	int prior = (int)jint(facts, "prior_repairs", 0);
+	json_decref(facts);
+	if (rc < 0) {
 		verr_init(&v);
 		verr_add(&v, "purchase_date", "required", "the asset has no purchase date: set it first");
 		verr_reply(&v, r);
 		return;
 	}
-	wty_policy p = {.refund_days = (int)jint(pol, "refund_days", 7),
-			.exchange_days = (int)jint(pol, "exchange_days", 15),
-			.warranty_months = (int)jint(pol, "warranty_months", 12),
-			.warranty_km = jint(pol, "warranty_km", 0),
-			.repairs_before_exchange = (int)jint(pol, "repairs_before_exchange", 2)};
-	wty_input in = {.purchase_day = buy, .failure_day = fail_day, .fault = fk,
-			.mileage = mileage >= 0 ? mileage : jint(facts, "last_km", -1),
-			.prior_repairs_same_fault = (int)jint(facts, "prior_repairs", 0),
-			.exchange_possible = !xp || !strcmp(xp, "true")};
-	int32_t end;
-	if (json_is_true(json_object_get(asset, "warranty_end_overridden")) && wty_day_parse(jstr(asset, "warranty_end"), &end))
-		in.end_override = end;
-	wty_decision d;
-	rc = wty_decide(&p, &in, &d);
-	json_decref(facts);
 	const char *lang = req_header(r, "Accept-Language");
 	bool en = lang && !strncmp(lang, "en", 2);
 	if (rc != WTY_OK) {
@@ -327,7 +313,7 @@ void h_asset_warranty(req *r)
 			     "entitlements", ents, "rule", d.rule, "explanation", en ? d.explanation_en : d.explanation_zh,
 			     "explanation_zh", d.explanation_zh, "explanation_en", d.explanation_en, "asset_id",
 			     (json_int_t)id, "date", day, "warranty_end", last, "fault", wty_fault_name(fk), "day",
-			     (json_int_t)d.day, "prior_repairs", (json_int_t)in.prior_repairs_same_fault));
+			     (json_int_t)d.day, "prior_repairs", (json_int_t)prior));
 }
 
 static const struct field reg_fields[] = {

@@ -52,7 +52,7 @@ void h_care_plans_set(req *r)
 	if (json_is_array(items) && (!json_array_size(items) || json_array_size(items) > 3))
 		verr_add(&v, "items", "invalid", "one to three plans, for classes A, B and C");
 	json_array_foreach(items, i, it) {
-		char f[24];
+		char f[40];
 		snprintf(f, sizeof f, "items[%zu]", i);
 		if (!json_is_object(it)) {
 			verr_add(&v, f, "type", "a plan is {class, every_days | every_months}");
@@ -67,7 +67,7 @@ void h_care_plans_set(req *r)
 		size_t k;
 		json_t *e;
 		json_array_foreach(sub.errors, k, e) {
-			char ff[64];
+			char ff[128];
 			snprintf(ff, sizeof ff, "%s.%s", f, json_string_value(json_object_get(e, "field")));
 			verr_add(&v, ff, json_string_value(json_object_get(e, "code")), json_string_value(json_object_get(e, "message")));
 		}

@@ -41,7 +41,7 @@ const struct route routes[] = {
 
 	{M_GET, "/api/v1/audit-log", h_audit_list, P_AUDIT_READ, 0, "The audit log of every write", "audit", NULL, "List"},
 
-	{M_GET, "/api/v1/work-orders", h_wo_list, P_WO_READ, 0, "List work orders (status, q, type, priority, created_from, created_to)", "work-orders", NULL, "List"},
+	{M_GET, "/api/v1/work-orders", h_wo_list, P_WO_READ, 0, "List work orders (status, q, type, priority, created_from, created_to, customer_id, assignee_id (or me), asset_id, late)", "work-orders", NULL, "List"},
 	{M_POST, "/api/v1/work-orders", h_wo_create, P_WO_CREATE, R_IDEM, "Create a work order", "work-orders", "WorkOrderCreate", "WorkOrder"},
 	{M_GET, "/api/v1/work-orders/{id}", h_wo_get, P_WO_READ, 0, "Get a work order", "work-orders", NULL, "WorkOrder"},
 	{M_PATCH, "/api/v1/work-orders/{id}", h_wo_update, P_WO_UPDATE, 0, "Change a work order (If-Match)", "work-orders", "WorkOrderPatch", "WorkOrder"},
@@ -66,15 +66,84 @@ const struct route routes[] = {
 	{M_POST, "/api/v1/work-orders/{id}/comments", h_wo_comment, P_WO_READ, R_IDEM, "Comment on an order (internal, or public: visible to the customer)", "work-order-flow", "WoComment", "TimelineItem"},
 	{M_GET, "/api/v1/work-orders/{id}/outbox", h_wo_outbox, P_WO_UPDATE, 0, "Notifications written for an order (the outbox)", "work-order-flow", NULL, "List"},
 
+	/* settlement and delivery (issue 4 item 9; api/billing.c) */
+	{M_POST, "/api/v1/work-orders/{id}/bill", h_bill_build, P_WO_READ, R_IDEM, "Build the bill from the actual lines (completed or QC passed; If-Match on the order; an unpaid bill is replaced)", "billing", NULL, "Bill"},
+	{M_GET, "/api/v1/work-orders/{id}/bills", h_wo_bills, P_WO_READ, 0, "Bills and credit notes of an order, with their payments", "billing", NULL, "Items"},
+	{M_GET, "/api/v1/bills/{id}", h_bill_get, P_WO_READ, 0, "A bill with its payments, the order, the asset and the company name (for the receipt)", "billing", NULL, "Bill"},
+	{M_PATCH, "/api/v1/bills/{id}", h_bill_discount, P_WO_READ, 0, "Discount with a reason, within the role's limit (tenant setting discount_limits; If-Match)", "billing", "BillDiscount", "Bill"},
+	{M_POST, "/api/v1/bills/{id}/payments", h_bill_pay, P_WO_READ, R_IDEM, "Take a payment (cash, card, WeChat Pay, Alipay, transfer); more than the balance → 409", "billing", "Payment", "Bill"},
+	{M_POST, "/api/v1/bills/{id}/refunds", h_bill_refund, P_WO_READ, R_IDEM, "Refund, with a reason; more than was paid → 409", "billing", "Refund", "Bill"},
+	{M_POST, "/api/v1/bills/{id}/credit-notes", h_bill_credit, P_WO_READ, R_IDEM, "Credit note correcting a bill (the lines of a settled order are frozen)", "billing", "CreditNote", "Bill"},
+	{M_POST, "/api/v1/bills/{id}/void", h_bill_void, P_WO_READ, 0, "Void a bill with a reason (manager; after its payments were refunded)", "billing", "BillVoid", "Bill"},
+	{M_POST, "/api/v1/work-orders/{id}/delivery", h_wo_delivery, P_WO_READ, 0, "Record the delivery (explanation, next maintenance, next appointment, old parts); closes a settled order", "billing", "Delivery", "WorkOrder"},
+	{M_GET, "/api/v1/work-orders/{id}/delivery/suggestion", h_wo_delivery_suggest, P_WO_READ, 0, "Next maintenance suggested from the model's schedule and the mileage", "billing", NULL, "DeliverySuggestion"},
+	{M_POST, "/api/v1/work-orders/{id}/confirm", h_wo_confirm, P_WO_READ, 0, "The customer confirms and rates 1-5 (portal, signature or phone); closes a settled order", "billing", "Confirm", "WorkOrder"},
+
+	/* lines, estimate, approvals, car reception (issue 4 items 4-6; api/wo_lines.c) */
+	{M_GET, "/api/v1/work-orders/{id}/lines", h_wo_lines_get, P_WO_READ, 0, "Estimate and actual lines with totals (labour/parts/fees, by pay type), approval_needed and consents_pending", "work-order-lines", NULL, "WoLines"},
+	{M_POST, "/api/v1/work-orders/{id}/lines", h_wo_line_add, P_WO_UPDATE, R_IDEM, "Add a line (If-Match on the order): labour from operation_id or hours × rate × the model's coefficient; parts and fees qty × unit price; pay type defaulted from the warranty decision", "work-order-lines", "WoLineCreate", "WoLineResult"},
+	{M_POST, "/api/v1/work-orders/{id}/lines/copy-estimate", h_wo_lines_copy, P_WO_UPDATE, R_IDEM, "Copy every estimate line not carried out yet to the actual lines (If-Match)", "work-order-lines", NULL, "WoLinesCopied"},
+	{M_PATCH, "/api/v1/work-orders/{id}/lines/{line_id}", h_wo_line_update, P_WO_UPDATE, 0, "Change a line (If-Match on the order); raising an additional item asks for consent again", "work-order-lines", "WoLinePatch", "WoLineResult"},
+	{M_DELETE, "/api/v1/work-orders/{id}/lines/{line_id}", h_wo_line_delete, P_WO_UPDATE, 0, "Remove a line (If-Match on the order; ETag: the order's new version)", "work-order-lines", NULL, NULL},
+	{M_POST, "/api/v1/work-orders/{id}/lines/{line_id}/consent", h_wo_line_consent, P_WO_UPDATE, R_IDEM, "Record the customer's consent to an additional item (who, channel, signature)", "work-order-lines", "WoConsent", "WoLineResult"},
+	{M_POST, "/api/v1/work-orders/{id}/lines/{line_id}/done", h_wo_line_done, P_WO_UPDATE, R_IDEM, "Mark an actual line done ({done:false} undoes); an additional item needs consent first", "work-order-lines", "WoLineDone", "WoLineResult"},
+	{M_POST, "/api/v1/work-orders/{id}/estimate", h_wo_estimate_set, P_WO_UPDATE, R_IDEM, "Set the promised completion time and the customer's approval limit (\"call me above X\"; If-Match)", "work-order-lines", "WoEstimate", "WorkOrder"},
+	{M_GET, "/api/v1/work-orders/{id}/estimate", h_wo_estimate_doc, P_WO_READ, 0, "The service authorisation (任务委托书) to print: company, order, asset, lines, totals, terms, signature", "work-order-lines", NULL, "WoEstimateDoc"},
+	{M_POST, "/api/v1/work-orders/{id}/approvals", h_wo_approval_add, P_WO_READ, R_IDEM, "The customer approves the estimate or additional items (signature, online from the portal, phone, in person)", "work-order-lines", "WoApprovalCreate", "WoApprovalResult"},
+	{M_GET, "/api/v1/work-orders/{id}/approvals", h_wo_approvals, P_WO_READ, 0, "Approvals and consents of an order, with their signature images", "work-order-lines", NULL, "Items"},
+	{M_GET, "/api/v1/work-orders/{id}/reception", h_wo_reception_get, P_WO_READ, 0, "The car reception sheet (接车), null before it is filled in", "work-order-lines", NULL, "WoReceptionView"},
+	{M_PUT, "/api/v1/work-orders/{id}/reception", h_wo_reception_put, P_WO_UPDATE, 0, "Fill in the reception sheet (If-Match on the order); the mileage becomes a reading of the asset", "work-order-lines", "WoReception", "WoReceptionView"},
+	{M_POST, "/api/v1/work-orders/{id}/reception/sign", h_wo_reception_sign, P_WO_UPDATE, R_IDEM, "The customer signs the reception sheet (If-Match)", "work-order-lines", "WoSignature", "WoReceptionView"},
+
+	/* execution: photos, work log, checklists, QC template, rework report (issue 4 items 7-8; api/wo_exec.c, api/reports.c) */
+	{M_POST, "/api/v1/work-orders/{id}/photos", h_photo_upload, P_WO_UPDATE, R_IDEM | R_UPLOAD, "Add a photo: multipart/form-data (file, caption) or a raw image/jpeg|png body (?caption=); JPEG/PNG checked by decoding, at most 10 MiB (413), HEIC and other files 415", "work-order-exec", "PhotoUpload", "Photo"},
+	{M_GET, "/api/v1/work-orders/{id}/photos", h_photo_list, P_WO_READ, 0, "Photos of an order (without their data; url and thumb_url)", "work-order-exec", NULL, "Items"},
+	{M_DELETE, "/api/v1/work-orders/{id}/photos/{photo_id}", h_photo_delete, P_WO_UPDATE, 0, "Delete a photo (refused once the order is settled)", "work-order-exec", NULL, NULL},
+	{M_GET, "/api/v1/attachments/{id}", h_attachment_get, P_WO_READ, 0, "A photo or signature image (its bytes; in your scope through its order)", "work-order-exec", NULL, NULL},
+	{M_GET, "/api/v1/attachments/{id}/thumb", h_attachment_thumb, P_WO_READ, 0, "The JPEG thumbnail of a photo (longest side 320 px)", "work-order-exec", NULL, NULL},
+	{M_POST, "/api/v1/work-orders/{id}/worklog/start", h_worklog_start, P_WO_UPDATE, 0, "Start your work log on the order (one running entry per person across orders: 409 names the running one)", "work-order-exec", "WorklogNote", "WorklogEntry"},
+	{M_POST, "/api/v1/work-orders/{id}/worklog/stop", h_worklog_stop, P_WO_UPDATE, 0, "Stop your running work log on the order", "work-order-exec", "WorklogNote", "WorklogEntry"},
+	{M_GET, "/api/v1/work-orders/{id}/worklog", h_worklog_list, P_WO_READ, 0, "Work log entries with minutes, totals per person, your running entry", "work-order-exec", NULL, "Worklog"},
+	{M_GET, "/api/v1/work-orders/{id}/checklists/execution", h_checklist_get, P_WO_READ, 0, "The execution checklist: the order type's template (maintenance: the next service of the model's schedule) merged with what was saved", "work-order-exec", NULL, "Checklist"},
+	{M_PUT, "/api/v1/work-orders/{id}/checklists/execution", h_checklist_put, P_WO_UPDATE, 0, "Save the execution checklist (If-Match on the order; ETag: its new version)", "work-order-exec", "ChecklistSave", "Checklist"},
+	{M_GET, "/api/v1/work-orders/{id}/checklists/qc", h_qc_template, P_WO_READ, 0, "The QC checklist template: each actual line, safety items, no new damage vs the reception sheet; the decision is POST qc-pass|qc-fail", "work-order-exec", NULL, "QcTemplate"},
+	{M_GET, "/api/v1/reports/rework", h_report_rework, P_WO_READ, 0, "Rework per technician (?from=&to= dates in the tenant's zone, default the last 30 days; &technician_id= adds their orders)", "reports", NULL, "ReworkReport"},
+
+	/* live progress, list counts, saved filters (issue 4 items 11-12; api/events.c, api/saved_filters.c) */
+	{M_GET, "/api/v1/events", h_events, P_WO_READ, 0, "Live work-order events as server-sent events (text/event-stream; Last-Event-ID resumes)", "live", NULL, NULL},
+	{M_GET, "/api/v1/work-orders/summary", h_wo_summary, P_WO_READ, 0, "Orders per state and late ones, in your scope (the list header)", "live", NULL, "WoSummary"},
+	{M_GET, "/api/v1/work-orders/board", h_wo_board, P_WO_READ, 0, "The wall board (进度看板): open orders per state column (?limit=60)", "live", NULL, "WoBoard"},
+	{M_GET, "/api/v1/saved-filters", h_filters_list, P_WO_READ, 0, "Your saved work-order list filters", "live", NULL, "Items"},
+	{M_POST, "/api/v1/saved-filters", h_filters_create, P_WO_READ, R_IDEM, "Save a list filter (name ≤ 40 characters; at most 50)", "live", "SavedFilterCreate", "SavedFilter"},
+	{M_DELETE, "/api/v1/saved-filters/{id}", h_filters_delete, P_WO_READ, 0, "Delete one of your saved filters", "live", NULL, NULL},
+
+	/* classification, SLA, working calendar and tenant settings (issue 4 item 3; api/settings.c) */
+	{M_GET, "/api/v1/fault-categories", h_fc_list, ANY, 0, "Fault categories: the tree as a flat list, parents first (?q=&parent_id=)", "settings", NULL, "List"},
+	{M_POST, "/api/v1/fault-categories", h_fc_create, P_SETTINGS_WRITE, R_IDEM, "Create a fault category (code unique per tenant)", "settings", "FaultCategory", "FaultCategory"},
+	{M_GET, "/api/v1/fault-categories/{id}", h_fc_get, ANY, 0, "Get a fault category", "settings", NULL, "FaultCategory"},
+	{M_PATCH, "/api/v1/fault-categories/{id}", h_fc_update, P_SETTINGS_WRITE, 0, "Change or move a fault category (If-Match)", "settings", "FaultCategory", "FaultCategory"},
+	{M_DELETE, "/api/v1/fault-categories/{id}", h_fc_delete, P_SETTINGS_WRITE, 0, "Delete a fault category (409 while it has sub-categories or orders use it)", "settings", NULL, NULL},
+	{M_GET, "/api/v1/sla-policies", h_slap_list, ANY, 0, "SLA policies (staff), with the built-in defaults per priority (?priority=)", "settings", NULL, "SlaPolicyList"},
+	{M_GET, "/api/v1/sla-policies/preview", h_sla_preview, ANY, 0, "The policy and deadlines an order would get (?priority=&contract=&region=&created_at=; staff)", "settings", NULL, "SlaPreview"},
+	{M_POST, "/api/v1/sla-policies", h_slap_create, P_SETTINGS_WRITE, R_IDEM, "Create an SLA policy for a priority, optionally a contract and/or region (one each)", "settings", "SlaPolicy", "SlaPolicy"},
+	{M_GET, "/api/v1/sla-policies/{id}", h_slap_get, ANY, 0, "Get an SLA policy (staff)", "settings", NULL, "SlaPolicy"},
+	{M_PATCH, "/api/v1/sla-policies/{id}", h_slap_update, P_SETTINGS_WRITE, 0, "Change an SLA policy (If-Match)", "settings", "SlaPolicy", "SlaPolicy"},
+	{M_DELETE, "/api/v1/sla-policies/{id}", h_slap_delete, P_SETTINGS_WRITE, 0, "Delete an SLA policy (the default applies again)", "settings", NULL, NULL},
+	{M_GET, "/api/v1/calendar", h_calendar_get, ANY, 0, "The working calendar: week, hours, holidays and 调休 working days (staff)", "settings", NULL, "Calendar"},
+	{M_PUT, "/api/v1/calendar", h_calendar_put, P_SETTINGS_WRITE, 0, "Replace the working week and hours, and the list of days when given", "settings", "CalendarPut", "Calendar"},
+	{M_GET, "/api/v1/settings", h_settings_get, ANY, 0, "Tenant settings with their defaults (staff)", "settings", NULL, "Settings"},
+	{M_PATCH, "/api/v1/settings", h_settings_patch, P_SETTINGS_WRITE, 0, "Change tenant settings (known keys only; null = back to the default)", "settings", "Settings", "Settings"},
+	{M_GET, "/api/v1/intake/suggest", h_intake_suggest, P_WO_CREATE, 0, "Suggested type and priority from the fault category, the customer's class and a contract (?fault_category_id=&customer_id=&contract=)", "settings", NULL, "IntakeSuggestion"},
+
 	{M_GET, "/api/v1/customers", h_cust_list, P_CUST_READ, 0, "Find customers (phone: end of any phone, name, plate, serial, class)", "customers", NULL, "List"},
 	{M_POST, "/api/v1/customers", h_cust_create, P_CUST_WRITE, R_IDEM, "Create a customer (a phone of another customer → 409 existing_id)", "customers", "CustomerCreate", "Customer"},
-	{M_POST, "/api/v1/customers/import", h_cust_import, P_CUST_WRITE, R_UPLOAD, "Import customers from CSV (UTF-8 or GBK) or .xlsx (dry_run reports every bad row)", "customers", "CustomerImport", "ImportResult"},
+	{M_POST, "/api/v1/customers/import", h_cust_import, P_CUST_WRITE, R_IMPORT, "Import customers from CSV (UTF-8 or GBK) or .xlsx (dry_run reports every bad row)", "customers", "CustomerImport", "ImportResult"},
 	{M_GET, "/api/v1/customers/export", h_cust_export, P_CUST_READ, 0, "Export the customer list as .xlsx or CSV with Chinese headers (?format=&limit= and the list's filters)", "customers", NULL, NULL},
 	{M_GET, "/api/v1/customers/{id}", h_cust_get, P_CUST_READ, 0, "Get a customer with phones and addresses", "customers", NULL, "Customer"},
 	{M_PATCH, "/api/v1/customers/{id}", h_cust_update, P_CUST_WRITE, 0, "Change a customer (If-Match)", "customers", "CustomerCreate", "Customer"},
 	{M_POST, "/api/v1/customers/{id}/merge", h_cust_merge, P_CUST_WRITE, 0, "Merge customer from_id into this one, keeping every linked record", "customers", "CustomerMerge", "Customer"},
 	{M_GET, "/api/v1/customers/{id}/timeline", h_cust_timeline, P_CUST_READ, 0, "The archive timeline of a customer", "customers", NULL, "Timeline"},
-	{M_POST, "/api/v1/product-models/import", h_model_import, P_MODEL_WRITE, R_UPLOAD, "Import product models from CSV or .xlsx (dry_run reports every bad row)", "product-models", "CustomerImport", "ImportResult"},
+	{M_POST, "/api/v1/product-models/import", h_model_import, P_MODEL_WRITE, R_IMPORT, "Import product models from CSV or .xlsx (dry_run reports every bad row)", "product-models", "CustomerImport", "ImportResult"},
 	{M_GET, "/api/v1/product-models", h_model_list, P_CUST_READ, 0, "List product models (q, brand, category)", "product-models", NULL, "List"},
 	{M_POST, "/api/v1/product-models", h_model_create, P_MODEL_WRITE, R_IDEM, "Create a product model with its warranty policy", "product-models", "ProductModel", "ProductModel"},
 	{M_GET, "/api/v1/product-models/{id}", h_model_get, P_CUST_READ, 0, "Get a product model", "product-models", NULL, "ProductModel"},
@@ -82,7 +151,7 @@ const struct route routes[] = {
 	{M_GET, "/api/v1/labour-operations", h_labour_list, P_CUST_READ, 0, "Standard labour operations (?model_id=&q=)", "product-models", NULL, "List"},
 	{M_POST, "/api/v1/labour-operations", h_labour_create, P_MODEL_WRITE, R_IDEM, "Create a standard labour operation", "product-models", "LabourOperation", "LabourOperation"},
 	{M_PATCH, "/api/v1/labour-operations/{id}", h_labour_update, P_MODEL_WRITE, 0, "Change a labour operation (If-Match)", "product-models", "LabourOperation", "LabourOperation"},
-	{M_POST, "/api/v1/assets/import", h_asset_import, P_CUST_WRITE, R_UPLOAD, "Import assets from CSV or .xlsx: owner by phone, model by brand and model (dry_run reports every bad row)", "assets", "CustomerImport", "ImportResult"},
+	{M_POST, "/api/v1/assets/import", h_asset_import, P_CUST_WRITE, R_IMPORT, "Import assets from CSV or .xlsx: owner by phone, model by brand and model (dry_run reports every bad row)", "assets", "CustomerImport", "ImportResult"},
 	{M_GET, "/api/v1/assets", h_asset_list, P_CUST_READ, 0, "List assets (customer_id, model_id, serial, plate)", "assets", NULL, "List"},
 	{M_POST, "/api/v1/assets", h_asset_create, P_CUST_WRITE, R_IDEM, "Create an asset", "assets", "AssetCreate", "Asset"},
 	{M_GET, "/api/v1/assets/{id}", h_asset_get, P_CUST_READ, 0, "Get an asset", "assets", NULL, "Asset"},
@@ -177,6 +246,63 @@ static const char schemas[] =
 	"\"properties\":{\"at\":{\"type\":\"string\"},\"actor\":{\"type\":\"object\"},\"event\":{\"type\":\"string\"},"
 	"\"data\":{\"type\":\"object\"}}}}}},"
 	"\"Items\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}},"
+	/* --- classification, SLA, working calendar and tenant settings (issue 4 item 3) --- */
+	"\"FaultCategory\":{\"type\":\"object\",\"required\":[\"code\",\"name\"],\"properties\":{"
+	"\"id\":{\"type\":\"integer\",\"readOnly\":true},\"parent_id\":{\"type\":[\"integer\",\"null\"]},"
+	"\"path\":{\"type\":\"string\",\"readOnly\":true,\"example\":\"/3/7/\"},"
+	"\"code\":{\"type\":\"string\",\"maxLength\":32,\"pattern\":\"^[A-Za-z0-9._-]+$\",\"example\":\"AC-NOCOOL\"},"
+	"\"name\":{\"type\":\"string\",\"maxLength\":100,\"example\":\"空调不制冷\"},\"name_en\":{\"type\":[\"string\",\"null\"]},"
+	"\"default_priority\":{\"type\":[\"string\",\"null\"],\"enum\":[\"P1\",\"P2\",\"P3\",\"P4\",null]},"
+	"\"default_type\":{\"type\":[\"string\",\"null\"],\"enum\":[\"repair\",\"install\",\"maintenance\",\"inspection\","
+	"\"return\",\"consultation\",null]},\"version\":{\"type\":\"integer\",\"readOnly\":true}}},"
+	"\"SlaPolicy\":{\"type\":\"object\",\"required\":[\"priority\",\"response_min\",\"answer_min\",\"onsite_min\","
+	"\"resolve_min\"],\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true},"
+	"\"priority\":{\"type\":\"string\",\"enum\":[\"P1\",\"P2\",\"P3\",\"P4\"]},"
+	"\"contract\":{\"type\":[\"string\",\"null\"],\"maxLength\":64},\"region\":{\"type\":[\"string\",\"null\"],\"maxLength\":64},"
+	"\"response_min\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":525600},\"answer_min\":{\"type\":\"integer\",\"minimum\":1},"
+	"\"onsite_min\":{\"type\":\"integer\",\"minimum\":1},\"resolve_min\":{\"type\":\"integer\",\"minimum\":1,"
+	"\"description\":\"not earlier than the other three\"},\"calendar\":{\"type\":\"string\",\"enum\":[\"working\",\"24x7\"],"
+	"\"default\":\"working\",\"description\":\"working: minutes of working time on the tenant's calendar\"},"
+	"\"version\":{\"type\":\"integer\",\"readOnly\":true}}},"
+	"\"SlaPolicyList\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"$ref\":"
+	"\"#/components/schemas/SlaPolicy\"}},\"next_cursor\":{\"type\":[\"string\",\"null\"]},\"defaults\":{\"type\":\"array\","
+	"\"description\":\"the built-in policy of each priority, used when no row matches\",\"items\":{\"type\":\"object\"}}}},"
+	"\"SlaPreview\":{\"type\":\"object\",\"properties\":{\"policy\":{\"type\":\"object\",\"description\":\"the policy "
+	"that applies; source policy|default\"},\"created_at\":{\"type\":\"string\"},\"response_due\":{\"type\":\"string\"},"
+	"\"answer_due\":{\"type\":\"string\"},\"onsite_due\":{\"type\":\"string\"},\"resolve_due\":{\"type\":\"string\"}}},"
+	"\"CalendarPut\":{\"type\":\"object\",\"required\":[\"weekdays\",\"start_min\",\"end_min\"],\"properties\":{"
+	"\"weekdays\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":7},\"description\":\"1 = Monday\"},"
+	"\"start_min\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":1439,\"example\":540},"
+	"\"end_min\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":1440,\"example\":1080},"
+	"\"days\":{\"type\":\"array\",\"maxItems\":2000,\"items\":{\"type\":\"object\",\"required\":[\"day\",\"kind\"],"
+	"\"properties\":{\"day\":{\"type\":\"string\",\"format\":\"date\"},\"kind\":{\"type\":\"string\",\"enum\":[\"holiday\","
+	"\"workday\"]},\"name\":{\"type\":[\"string\",\"null\"],\"maxLength\":50}}}}}},"
+	"\"Calendar\":{\"type\":\"object\",\"properties\":{\"weekdays\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}},"
+	"\"start_min\":{\"type\":\"integer\"},\"end_min\":{\"type\":\"integer\"},\"tz_offset_min\":{\"type\":\"integer\","
+	"\"readOnly\":true},\"days\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"updated_at\":{\"type\":[\"string\",\"null\"]}}},"
+	"\"Settings\":{\"type\":\"object\",\"properties\":{\"labour_rate_fen\":{\"type\":\"integer\",\"default\":12000},"
+	"\"reopen_days\":{\"type\":\"integer\",\"default\":30},\"qc_required\":{\"type\":\"boolean\",\"default\":true},"
+	"\"discount_limits\":{\"type\":\"object\",\"description\":\"role → basis points (advisor 500, manager 2000, admin 10000, "
+	"others 0)\",\"additionalProperties\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":10000}},"
+	"\"company_name\":{\"type\":\"string\",\"maxLength\":100},\"company_phone\":{\"type\":\"string\",\"maxLength\":40},"
+	"\"estimate_terms\":{\"type\":\"string\",\"maxLength\":4000},\"follow_up_days\":{\"type\":\"integer\",\"default\":3},"
+	"\"defaults\":{\"type\":\"object\",\"readOnly\":true}}},"
+	"\"IntakeSuggestion\":{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\"},\"priority\":{\"type\":\"string\"},"
+	"\"reasons\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\"},"
+	"\"zh\":{\"type\":\"string\"},\"en\":{\"type\":\"string\"}}}},\"category\":{\"type\":[\"object\",\"null\"]}}},"
+	/* --- live progress, list counts, saved filters (issue 4 items 11-12) --- */
+	"\"WoSummary\":{\"type\":\"object\",\"properties\":{\"counts\":{\"type\":\"object\",\"description\":\"status → orders\","
+	"\"additionalProperties\":{\"type\":\"integer\"}},\"late\":{\"type\":\"integer\",\"description\":\"open, with the "
+	"resolution deadline or the promised time passed\"},\"total\":{\"type\":\"integer\"}}},"
+	"\"WoBoard\":{\"type\":\"object\",\"properties\":{\"now\":{\"type\":\"string\"},\"columns\":{\"type\":\"object\","
+	"\"description\":\"status → cards {id, number, status, customer_name, asset_plate, asset_serial, asset_model, "
+	"assignee_name, state_since, sla_resolve_due, promised_at, late}\",\"additionalProperties\":{\"type\":\"array\","
+	"\"items\":{\"type\":\"object\"}}}}},"
+	"\"SavedFilterCreate\":{\"type\":\"object\",\"required\":[\"name\",\"query\"],\"properties\":{"
+	"\"name\":{\"type\":\"string\",\"maxLength\":40},\"query\":{\"type\":\"object\",\"description\":\"the list's "
+	"filter parameters: status, q, type, priority, created_from, created_to, customer_id, assignee_id, asset_id, late, org_id, from, to\"}}},"
+	"\"SavedFilter\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},"
+	"\"query\":{\"type\":\"object\"},\"created_at\":{\"type\":\"string\"}}},"
 	/* --- the work-order flow (issue 4) --- */
 	"\"WoEvent\":{\"type\":\"object\",\"description\":\"A state event; refused ones answer 409 invalid_transition with status, guard and allowed\","
 	"\"properties\":{\"reason\":{\"type\":\"string\",\"maxLength\":500},\"assignee_id\":{\"type\":\"integer\"},"
@@ -273,6 +399,109 @@ static const char schemas[] =
 	"\"entitlements\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"refund\",\"exchange\",\"repair\"]}},"
 	"\"rule\":{\"type\":\"string\"},\"explanation\":{\"type\":\"string\"},\"explanation_zh\":{\"type\":\"string\"},"
 	"\"explanation_en\":{\"type\":\"string\"},\"warranty_end\":{\"type\":\"string\"},\"day\":{\"type\":\"integer\"}}},"
+	/* settlement and delivery (issue 4 item 9; api/billing.c) */
+	"\"Bill\":{\"type\":\"object\",\"description\":\"balance_fen = total_fen - paid_fen + refunded_fen; warranty/claim/insurance lines at 0 to the customer\",\"properties\":{"
+	"\"id\":{\"type\":\"integer\"},\"order_id\":{\"type\":\"integer\"},\"number\":{\"type\":\"string\",\"example\":\"BL20261123-00001\"},"
+	"\"kind\":{\"type\":\"string\",\"enum\":[\"bill\",\"credit\"]},\"credit_of\":{\"type\":[\"integer\",\"null\"]},"
+	"\"state\":{\"type\":\"string\",\"enum\":[\"open\",\"paid\",\"void\"]},\"labour_fen\":{\"type\":\"integer\"},"
+	"\"parts_fen\":{\"type\":\"integer\"},\"fees_fen\":{\"type\":\"integer\"},\"subtotal_fen\":{\"type\":\"integer\"},"
+	"\"warranty_fen\":{\"type\":\"integer\"},\"claim_fen\":{\"type\":\"integer\"},\"insurance_fen\":{\"type\":\"integer\"},"
+	"\"discount_fen\":{\"type\":\"integer\"},\"discount_reason\":{\"type\":[\"string\",\"null\"]},\"total_fen\":{\"type\":\"integer\"},"
+	"\"paid_fen\":{\"type\":\"integer\"},\"refunded_fen\":{\"type\":\"integer\"},\"balance_fen\":{\"type\":\"integer\"},"
+	"\"lines\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"reason\":{\"type\":[\"string\",\"null\"]},"
+	"\"void_reason\":{\"type\":[\"string\",\"null\"]},\"payments\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+	"\"id\":{\"type\":\"integer\"},\"kind\":{\"type\":\"string\",\"enum\":[\"payment\",\"refund\"]},\"method\":{\"type\":\"string\"},"
+	"\"amount_fen\":{\"type\":\"integer\"},\"reference\":{\"type\":[\"string\",\"null\"]},\"reason\":{\"type\":[\"string\",\"null\"]},"
+	"\"at\":{\"type\":\"string\"}}}},\"payment\":{\"type\":\"object\",\"description\":\"the payment or refund just recorded\"},"
+	"\"order\":{\"type\":\"object\"},\"company_name\":{\"type\":\"string\"},\"version\":{\"type\":\"integer\"}}},"
+	"\"BillDiscount\":{\"type\":\"object\",\"required\":[\"discount_reason\"],\"properties\":{"
+	"\"discount_fen\":{\"type\":\"integer\",\"minimum\":0},\"discount_pct\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":10000,"
+	"\"description\":\"basis points of the customer's part (500 = 5 %)\"},\"discount_reason\":{\"type\":\"string\",\"maxLength\":200}}},"
+	"\"Payment\":{\"type\":\"object\",\"required\":[\"method\",\"amount_fen\"],\"properties\":{"
+	"\"method\":{\"type\":\"string\",\"enum\":[\"cash\",\"card\",\"wechat\",\"alipay\",\"transfer\"]},"
+	"\"amount_fen\":{\"type\":\"integer\",\"minimum\":1},\"reference\":{\"type\":[\"string\",\"null\"],\"maxLength\":100}}},"
+	"\"Refund\":{\"type\":\"object\",\"required\":[\"method\",\"amount_fen\",\"reason\"],\"properties\":{"
+	"\"method\":{\"type\":\"string\",\"enum\":[\"cash\",\"card\",\"wechat\",\"alipay\",\"transfer\"]},"
+	"\"amount_fen\":{\"type\":\"integer\",\"minimum\":1},\"reason\":{\"type\":\"string\",\"maxLength\":200},"
+	"\"reference\":{\"type\":[\"string\",\"null\"]}}},"
+	"\"CreditNote\":{\"type\":\"object\",\"required\":[\"reason\"],\"description\":\"amount_fen or lines\",\"properties\":{"
+	"\"amount_fen\":{\"type\":\"integer\",\"minimum\":1},\"reason\":{\"type\":\"string\",\"maxLength\":200},"
+	"\"lines\":{\"type\":\"array\",\"maxItems\":100,\"items\":{\"type\":\"object\",\"required\":[\"name\",\"amount_fen\"],\"properties\":{"
+	"\"name\":{\"type\":\"string\"},\"amount_fen\":{\"type\":\"integer\",\"minimum\":1},"
+	"\"kind\":{\"type\":\"string\",\"enum\":[\"labour\",\"part\",\"fee\"]},\"line_id\":{\"type\":[\"integer\",\"null\"]}}}}}},"
+	"\"BillVoid\":{\"type\":\"object\",\"required\":[\"reason\"],\"properties\":{\"reason\":{\"type\":\"string\",\"maxLength\":200}}},"
+	"\"Delivery\":{\"type\":\"object\",\"required\":[\"explanation\"],\"properties\":{"
+	"\"explanation\":{\"type\":\"string\",\"maxLength\":2000},\"next_maintenance\":{\"type\":[\"string\",\"null\"],\"maxLength\":500},"
+	"\"next_appointment_offer\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"old_parts_returned\":{\"type\":\"boolean\"}}},"
+	"\"DeliverySuggestion\":{\"type\":\"object\",\"properties\":{\"available\":{\"type\":\"boolean\"},"
+	"\"reason\":{\"type\":\"string\",\"enum\":[\"no_asset\",\"no_schedule\",\"no_purchase_date\",\"schedule_done\"]},"
+	"\"service\":{\"type\":\"object\"},\"due_date\":{\"type\":\"string\",\"format\":\"date\"},\"due_by\":{\"type\":\"string\",\"enum\":[\"km\",\"time\"]},"
+	"\"km\":{\"type\":[\"integer\",\"null\"]},\"estimated_km\":{\"type\":[\"integer\",\"null\"]},\"text\":{\"type\":\"string\"},"
+	"\"text_en\":{\"type\":\"string\"}}},"
+	"\"Confirm\":{\"type\":\"object\",\"required\":[\"rating\"],\"properties\":{\"rating\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":5},"
+	"\"comment\":{\"type\":[\"string\",\"null\"],\"maxLength\":1000},\"channel\":{\"type\":\"string\",\"enum\":[\"portal\",\"signature\",\"phone\"],"
+	"\"description\":\"a customer: portal (default) or signature; staff: signature or phone\"},\"by_name\":{\"type\":[\"string\",\"null\"]},"
+	"\"signature\":{\"type\":[\"string\",\"null\"],\"description\":\"data:image/png;base64,… (not blank, at most 512 KB)\"}}},"
+	/* --- execution: photos, work log, checklists, QC template, rework report (issue 4 items 7-8) --- */
+	"\"PhotoUpload\":{\"type\":\"object\",\"required\":[\"file\"],\"description\":\"multipart/form-data; or the image bytes as an image/jpeg or image/png body with ?caption=&name=\","
+	"\"properties\":{\"file\":{\"type\":\"string\",\"format\":\"binary\",\"description\":\"JPEG or PNG, at most 10 MiB and 50 megapixels\"},"
+	"\"caption\":{\"type\":\"string\",\"maxLength\":200}}},"
+	"\"Photo\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"order_id\":{\"type\":\"integer\"},"
+	"\"kind\":{\"type\":\"string\",\"enum\":[\"photo\",\"signature\"]},\"name\":{\"type\":[\"string\",\"null\"]},"
+	"\"mime\":{\"type\":\"string\",\"enum\":[\"image/jpeg\",\"image/png\"]},\"size\":{\"type\":\"integer\"},"
+	"\"width\":{\"type\":\"integer\"},\"height\":{\"type\":\"integer\"},\"caption\":{\"type\":[\"string\",\"null\"]},"
+	"\"created_by\":{\"type\":[\"integer\",\"null\"]},\"created_by_name\":{\"type\":[\"string\",\"null\"]},"
+	"\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"url\":{\"type\":\"string\"},\"thumb_url\":{\"type\":\"string\"}}},"
+	"\"WorklogNote\":{\"type\":\"object\",\"properties\":{\"note\":{\"type\":[\"string\",\"null\"],\"maxLength\":500}}},"
+	"\"WorklogEntry\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"order_id\":{\"type\":\"integer\"},"
+	"\"order_number\":{\"type\":\"string\"},\"user_id\":{\"type\":\"integer\"},\"user_name\":{\"type\":\"string\"},"
+	"\"started_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"stopped_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},"
+	"\"note\":{\"type\":[\"string\",\"null\"]},\"running\":{\"type\":\"boolean\"},\"minutes\":{\"type\":\"integer\"}}},"
+	"\"Worklog\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/WorklogEntry\"}},"
+	"\"total_minutes\":{\"type\":\"integer\"},\"by_user\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},"
+	"\"my_running\":{\"oneOf\":[{\"$ref\":\"#/components/schemas/WorklogEntry\"},{\"type\":\"null\"}]},\"now\":{\"type\":\"string\"}}},"
+	"\"ChecklistItem\":{\"type\":\"object\",\"required\":[\"key\",\"checked\"],\"properties\":{"
+	"\"key\":{\"type\":\"string\",\"pattern\":\"^[a-z0-9_.-]{1,64}$\"},\"label\":{\"type\":\"string\",\"maxLength\":200},"
+	"\"label_zh\":{\"type\":\"string\",\"readOnly\":true},\"label_en\":{\"type\":\"string\",\"readOnly\":true},"
+	"\"checked\":{\"type\":\"boolean\"},\"note\":{\"type\":\"string\",\"maxLength\":500}}},"
+	"\"ChecklistSave\":{\"type\":\"object\",\"required\":[\"items\"],\"properties\":{\"items\":{\"type\":\"array\","
+	"\"minItems\":1,\"maxItems\":100,\"items\":{\"$ref\":\"#/components/schemas/ChecklistItem\"}}}},"
+	"\"Checklist\":{\"type\":\"object\",\"properties\":{\"order_id\":{\"type\":\"integer\"},\"kind\":{\"type\":\"string\"},"
+	"\"order_type\":{\"type\":\"string\"},\"vehicle\":{\"type\":\"boolean\"},\"source\":{\"type\":\"object\","
+	"\"description\":\"{kind: template, type} or {kind: schedule, service: {index, name, km, months, operations, due_date, due_by}}\"},"
+	"\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/ChecklistItem\"}},\"checked\":{\"type\":\"integer\"},"
+	"\"total\":{\"type\":\"integer\"},\"saved_at\":{\"type\":[\"string\",\"null\"]},\"saved_by\":{\"type\":[\"object\",\"null\"]},"
+	"\"order_version\":{\"type\":\"integer\"}}},"
+	"\"QcTemplate\":{\"type\":\"object\",\"properties\":{\"order_id\":{\"type\":\"integer\"},\"status\":{\"type\":\"string\"},"
+	"\"vehicle\":{\"type\":\"boolean\"},\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/ChecklistItem\"},"
+	"\"description\":\"group lines (line_id, line_done), safety, damage (reception_damage)\"},\"lines_not_done\":{\"type\":\"integer\"},"
+	"\"reception\":{\"type\":\"object\",\"properties\":{\"exists\":{\"type\":\"boolean\"},\"damage\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}},"
+	"\"last\":{\"type\":[\"object\",\"null\"],\"description\":\"the last QC decision: items, result, note, by, at\"},"
+	"\"rework_count\":{\"type\":\"integer\"},\"order_version\":{\"type\":\"integer\"}}},"
+	"\"ReworkReport\":{\"type\":\"object\",\"properties\":{\"from\":{\"type\":\"string\"},\"to\":{\"type\":\"string\"},"
+	"\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"technician\":{\"type\":\"object\"},"
+	"\"orders\":{\"type\":\"integer\"},\"reworks\":{\"type\":\"integer\"},\"reworked_orders\":{\"type\":\"integer\"},"
+	"\"qc_fail\":{\"type\":\"integer\"},\"reopen\":{\"type\":\"integer\"},\"rework_rate\":{\"type\":\"number\","
+	"\"description\":\"reworked_orders / orders\"}}}},\"total\":{\"type\":\"object\"},"
+	"\"orders\":{\"type\":\"array\",\"items\":{\"type\":\"object\"},\"description\":\"with technician_id: that technician's orders\"}}},"
+	/* lines, estimate, approvals, car reception (issue 4 items 4-6; api/wo_lines.c) */
+	"\"WoLineCreate\":{\"type\":\"object\",\"required\":[\"stage\",\"kind\"],\"description\":\"labour: operation_id, or name and hours (rate_fen defaults to the tenant setting labour_rate_fen, coefficient from the asset's model); part/fee: name, qty (default 1), unit_price_fen. Quantities and hours are decimals as strings or numbers; refused: zero or negative quantities, negative prices, absurd sizes\",\"properties\":{\"stage\":{\"type\":\"string\",\"enum\":[\"estimate\",\"actual\"]},\"kind\":{\"type\":\"string\",\"enum\":[\"labour\",\"part\",\"fee\"]},\"operation_id\":{\"type\":[\"integer\",\"null\"]},\"code\":{\"type\":[\"string\",\"null\"],\"maxLength\":40},\"name\":{\"type\":[\"string\",\"null\"],\"maxLength\":100},\"hours\":{\"type\":[\"string\",\"number\",\"null\"],\"example\":\"1.50\",\"description\":\"0.01..999.99\"},\"rate_fen\":{\"type\":[\"integer\",\"null\"],\"minimum\":0,\"maximum\":10000000},\"qty\":{\"type\":[\"string\",\"number\",\"null\"],\"example\":\"2\",\"description\":\"above 0, at most 99999.999, 3 decimals\"},\"unit_price_fen\":{\"type\":[\"integer\",\"null\"],\"minimum\":0,\"maximum\":1000000000},\"pay_type\":{\"type\":[\"string\",\"null\"],\"enum\":[\"warranty\",\"self_pay\",\"claim\",\"insurance\",null],\"description\":\"default: from the warranty decision of the order's asset\"},\"estimate_line_id\":{\"type\":[\"integer\",\"null\"],\"description\":\"an actual line carrying out this estimate line\"}}},"
+	"\"WoLinePatch\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":[\"string\",\"null\"]},\"name\":{\"type\":\"string\"},\"hours\":{\"type\":[\"string\",\"number\"]},\"rate_fen\":{\"type\":\"integer\"},\"qty\":{\"type\":[\"string\",\"number\"]},\"unit_price_fen\":{\"type\":\"integer\"},\"pay_type\":{\"type\":\"string\",\"enum\":[\"warranty\",\"self_pay\",\"claim\",\"insurance\"]},\"estimate_line_id\":{\"type\":[\"integer\",\"null\"]}}},"
+	"\"WoLine\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"order_id\":{\"type\":\"integer\"},\"stage\":{\"type\":\"string\"},\"kind\":{\"type\":\"string\"},\"operation_id\":{\"type\":[\"integer\",\"null\"]},\"code\":{\"type\":[\"string\",\"null\"]},\"name\":{\"type\":\"string\"},\"hours\":{\"type\":[\"string\",\"null\"]},\"hours_x100\":{\"type\":[\"integer\",\"null\"]},\"rate_fen\":{\"type\":[\"integer\",\"null\"]},\"coefficient\":{\"type\":[\"string\",\"null\"],\"example\":\"1.15\"},\"coefficient_milli\":{\"type\":[\"integer\",\"null\"]},\"qty\":{\"type\":\"string\"},\"qty_milli\":{\"type\":\"integer\"},\"unit_price_fen\":{\"type\":[\"integer\",\"null\"]},\"amount_fen\":{\"type\":\"integer\"},\"pay_type\":{\"type\":\"string\"},\"additional\":{\"type\":\"boolean\"},\"consent_at\":{\"type\":[\"string\",\"null\"]},\"consent_by\":{\"type\":[\"string\",\"null\"]},\"consent_channel\":{\"type\":[\"string\",\"null\"]},\"done\":{\"type\":\"boolean\"},\"estimate_line_id\":{\"type\":[\"integer\",\"null\"]},\"stock\":{\"type\":\"null\",\"description\":\"no parts catalogue yet\"},\"version\":{\"type\":\"integer\"}}},"
+	"\"WoLineTotals\":{\"type\":\"object\",\"properties\":{\"labour_fen\":{\"type\":\"integer\"},\"parts_fen\":{\"type\":\"integer\"},\"fees_fen\":{\"type\":\"integer\"},\"customer_fen\":{\"type\":\"integer\",\"description\":\"self-pay\"},\"warranty_fen\":{\"type\":\"integer\"},\"claim_fen\":{\"type\":\"integer\"},\"insurance_fen\":{\"type\":\"integer\"},\"total_fen\":{\"type\":\"integer\"}}},"
+	"\"WoLines\":{\"type\":\"object\",\"properties\":{\"estimate\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/WoLine\"}},\"actual\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/WoLine\"}},\"totals\":{\"type\":\"object\",\"properties\":{\"estimate\":{\"$ref\":\"#/components/schemas/WoLineTotals\"},\"actual\":{\"$ref\":\"#/components/schemas/WoLineTotals\"}}},\"approval_needed\":{\"type\":\"boolean\"},\"consents_pending\":{\"type\":\"integer\"},\"payable_fen\":{\"type\":\"integer\"},\"approval_limit_fen\":{\"type\":[\"integer\",\"null\"]},\"approved_total_fen\":{\"type\":[\"integer\",\"null\"]},\"promised_at\":{\"type\":[\"string\",\"null\"]},\"warranty\":{\"type\":\"object\",\"description\":\"the default pay type and the rule that decided it\"},\"labour_rate_fen\":{\"type\":\"integer\"},\"coefficient\":{\"type\":\"string\"},\"version\":{\"type\":\"integer\",\"description\":\"the order's version\"}}},"
+	"\"WoLineResult\":{\"type\":\"object\",\"properties\":{\"line\":{\"$ref\":\"#/components/schemas/WoLine\"},\"version\":{\"type\":\"integer\",\"description\":\"the order's new version\"},\"warranty\":{\"type\":\"object\"}}},"
+	"\"WoLinesCopied\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/WoLine\"}},\"copied\":{\"type\":\"integer\"},\"version\":{\"type\":\"integer\"}}},"
+	"\"WoConsent\":{\"type\":\"object\",\"required\":[\"by_name\",\"channel\"],\"properties\":{\"by_name\":{\"type\":\"string\",\"maxLength\":64},\"channel\":{\"type\":\"string\",\"enum\":[\"phone\",\"in_person\",\"online\",\"signature\"]},\"signature\":{\"type\":[\"string\",\"null\"],\"description\":\"data:image/png;base64,… (required for channel signature; not blank, at most 2 MB)\"}}},"
+	"\"WoLineDone\":{\"type\":\"object\",\"properties\":{\"done\":{\"type\":\"boolean\",\"default\":true}}},"
+	"\"WoEstimate\":{\"type\":\"object\",\"properties\":{\"promised_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"approval_limit_fen\":{\"type\":[\"integer\",\"null\"],\"minimum\":0,\"description\":\"above this customer-payable total, call the customer first\"}}},"
+	"\"WoApprovalCreate\":{\"type\":\"object\",\"required\":[\"kind\"],\"properties\":{\"kind\":{\"type\":\"string\",\"enum\":[\"estimate\",\"additional\"]},\"by_name\":{\"type\":\"string\",\"maxLength\":64,\"description\":\"a customer's own approval uses their name\"},\"channel\":{\"type\":\"string\",\"enum\":[\"signature\",\"online\",\"phone\",\"in_person\"]},\"signature\":{\"type\":[\"string\",\"null\"],\"description\":\"data:image/png;base64,… (required for channel signature)\"},\"line_ids\":{\"type\":[\"array\",\"null\"],\"items\":{\"type\":\"integer\"},\"description\":\"additional: these items (default every one waiting)\"}}},"
+	"\"WoApprovalResult\":{\"type\":\"object\",\"properties\":{\"approval\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"kind\":{\"type\":\"string\"},\"total_fen\":{\"type\":\"integer\"},\"by_name\":{\"type\":\"string\"},\"channel\":{\"type\":\"string\"},\"signature_id\":{\"type\":[\"integer\",\"null\"]},\"at\":{\"type\":\"string\"}}},\"approved_total_fen\":{\"type\":[\"integer\",\"null\"]},\"approval_needed\":{\"type\":\"boolean\"},\"version\":{\"type\":\"integer\"}}},"
+	"\"WoEstimateDoc\":{\"type\":\"object\",\"properties\":{\"order\":{\"$ref\":\"#/components/schemas/WorkOrder\"},\"asset\":{\"type\":[\"object\",\"null\"]},\"lines\":{\"$ref\":\"#/components/schemas/WoLines\"},\"company_name\":{\"type\":[\"string\",\"null\"]},\"terms\":{\"type\":[\"string\",\"null\"]},\"approval_signed_by\":{\"type\":[\"string\",\"null\"]},\"approval_signature\":{\"type\":[\"string\",\"null\"]},\"approval_at\":{\"type\":[\"string\",\"null\"]},\"reception_mileage\":{\"type\":[\"integer\",\"null\"]},\"approvals\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"version\":{\"type\":\"integer\"}}},"
+	"\"WoDamage\":{\"type\":\"object\",\"required\":[\"area\",\"kind\"],\"properties\":{\"area\":{\"type\":\"string\",\"enum\":[\"front\",\"front_left\",\"front_right\",\"left\",\"right\",\"rear\",\"rear_left\",\"rear_right\",\"roof\",\"hood\",\"trunk\",\"windshield\",\"wheel\",\"interior\",\"other\"]},\"kind\":{\"type\":\"string\",\"enum\":[\"scratch\",\"dent\",\"crack\",\"other\"]},\"note\":{\"type\":[\"string\",\"null\"],\"maxLength\":200},\"x\":{\"type\":\"number\",\"minimum\":0,\"maximum\":100},\"y\":{\"type\":\"number\",\"minimum\":0,\"maximum\":100}}},"
+	"\"WoReception\":{\"type\":\"object\",\"properties\":{\"damages\":{\"type\":\"array\",\"maxItems\":60,\"items\":{\"$ref\":\"#/components/schemas/WoDamage\"}},\"fuel\":{\"type\":[\"integer\",\"null\"],\"minimum\":0,\"maximum\":100},\"mileage\":{\"type\":[\"integer\",\"null\"],\"minimum\":0},\"odometer_change\":{\"type\":\"boolean\",\"description\":\"a lower mileage than the last reading, with odometer_reason\"},\"odometer_reason\":{\"type\":[\"string\",\"null\"]},\"valuables_reminded\":{\"type\":\"boolean\"},\"valuables_note\":{\"type\":[\"string\",\"null\"]},\"old_parts\":{\"type\":[\"string\",\"null\"],\"enum\":[\"keep\",\"leave\",null]},\"wash\":{\"type\":\"boolean\"},\"payment_method\":{\"type\":[\"string\",\"null\"],\"enum\":[\"cash\",\"card\",\"wechat\",\"alipay\",\"transfer\",\"insurance\",null]}}},"
+	"\"WoReceptionView\":{\"type\":\"object\",\"properties\":{\"reception\":{\"type\":[\"object\",\"null\"],\"description\":\"the sheet's fields, mileage, signed_at, signed_by, signature (data URL)\"},\"version\":{\"type\":\"integer\",\"description\":\"the order's version\"},\"asset_id\":{\"type\":[\"integer\",\"null\"]},\"last_km\":{\"type\":[\"integer\",\"null\"]}}},"
+	"\"WoSignature\":{\"type\":\"object\",\"required\":[\"by_name\",\"signature\"],\"properties\":{\"by_name\":{\"type\":\"string\",\"maxLength\":64},\"signature\":{\"type\":\"string\",\"description\":\"data:image/png;base64,… (not blank, at most 2 MB)\"}}},"
 	"\"WarrantyRegistration\":{\"type\":\"object\",\"required\":[\"serial\",\"model_id\",\"purchase_date\"],\"properties\":{"
 	"\"serial\":{\"type\":\"string\"},\"model_id\":{\"type\":\"integer\"},\"customer_id\":{\"type\":\"integer\"},"
 	"\"purchase_date\":{\"type\":\"string\",\"format\":\"date\"},\"invoice_no\":{\"type\":\"string\"},"
@@ -322,7 +551,12 @@ json_t *openapi_document(void)
 		else
 			json_decref(params);
 		if (rt->body)
-			json_object_set_new(op, "requestBody", content(rt->body, "application/json"));
+			json_object_set_new(op, "requestBody", content(rt->body, rt->flags & R_UPLOAD ? "multipart/form-data" : "application/json"));
+		if (rt->flags & R_UPLOAD) { /* the raw image body of simple clients */
+			json_t *c = json_object_get(json_object_get(op, "requestBody"), "content");
+			json_object_set_new(c, "image/jpeg", json_pack("{s:{s:s, s:s}}", "schema", "type", "string", "format", "binary"));
+			json_object_set_new(c, "image/png", json_pack("{s:{s:s, s:s}}", "schema", "type", "string", "format", "binary"));
+		}
 		json_t *resp = json_object();
 		int ok = 200;
 		if (rt->method == M_DELETE)

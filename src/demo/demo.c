@@ -161,11 +161,13 @@ int demo_main(int argc, char **argv)
 		       "  organisations   %d manufacturers, %d stations, %d outlets\n"
 		       "  users           %d technicians, %d staff, %d customer login\n"
 		       "  customers       %d (%d phones, %d addresses)\n"
-		       "  products        %d models, %d assets\n"
-		       "  work orders     %d over the last 90 days\n",
+		       "  products        %d models, %d assets (%d cars with plates, %d mileage readings)\n"
+		       "  work orders     %d over the last 90 days\n"
+		       "  customer care   %d past contacts, %d contact tasks open\n",
 		       (long long)seed, res.base_s, res.manufacturers, res.stations, res.outlets, res.technicians, res.staff,
 		       res.customer_logins,
-		       res.customers, res.phones, res.addresses, res.models, res.assets, res.orders);
+		       res.customers, res.phones, res.addresses, res.models, res.assets, res.plates, res.readings, res.orders,
+		       res.contacts_done, res.contact_tasks);
 	if (res.orders) {
 		printf("                  ");
 		for (int s = 0; s < DEMO_STATUSES; s++)

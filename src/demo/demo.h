@@ -3,7 +3,9 @@
  * bulk work orders the benchmark needs.
  *
  * The base set (2 manufacturers, 3 stations, 6 outlets, 30 technicians, one login per staff
- * role, 200 customers, 300 assets, 500 work orders over the last 90 days) is written in one
+ * role, 200 customers in every class and churn state, 300 assets — cars with plates and
+ * mileage readings, models with maintenance schedules — 500 work orders over the last 90
+ * days, past contacts; the open contact tasks are generated after it) is written in one
  * transaction and marked by the counters row "demo:seed"; loading it again adds nothing.
  * The same seed gives the same rows (times are anchored on today's date in the tenant's
  * zone, so two loads on the same day are identical).
@@ -30,6 +32,8 @@ typedef struct demo_result {
 	int64_t loaded_seed;  /* the seed the base set was loaded with */
 	int manufacturers, stations, outlets, technicians, staff, customer_logins;
 	int customers, phones, addresses, models, assets, orders;
+	int plates, readings;       /* the cars' plates and mileage readings */
+	int contacts_done, contact_tasks; /* past contacts and the open tasks generated */
 	int status_count[14]; /* base orders per status, in DOMAIN §3 order */
 	int64_t bulk_orders;  /* extra orders written */
 	double base_s, bulk_s;

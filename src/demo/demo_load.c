@@ -17,6 +17,8 @@
 #include "demo/demo.h"
 #include "demo/demo_int.h"
 #include "store/store.h"
+#include "domain/warranty.h"
+#include "util/pinyin.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,19 +244,44 @@ static int users_add(struct gen *g, struct net *n, rng *r)
 
 /* --- products, customers, assets ---------------------------------------------------- */
 
+/* Maintenance schedules (DOMAIN §6): the car example — first service at 5,000 km (oil and
+ * filter), 10,000 km (oil, oil filter, air filter, oil-passage cleaning, wheel alignment),
+ * 15,000, 20,000, 30,000, and the 40,000 km major service; by months whichever first. */
+static const char car_schedule[] =
+	"[{\"name\":\"首保\",\"km\":5000,\"months\":6,\"operations\":[\"机油\",\"机油滤清器\"]},"
+	"{\"name\":\"10000公里保养\",\"km\":10000,\"months\":12,\"operations\":[\"机油\",\"机油滤清器\",\"空气滤清器\","
+	"\"油路清洗\",\"四轮定位\"]},"
+	"{\"name\":\"15000公里保养\",\"km\":15000,\"months\":18,\"operations\":[\"机油\",\"机油滤清器\"]},"
+	"{\"name\":\"20000公里保养\",\"km\":20000,\"months\":24,\"operations\":[\"机油\",\"机油滤清器\",\"空气滤清器\","
+	"\"空调滤清器\"]},"
+	"{\"name\":\"30000公里保养\",\"km\":30000,\"months\":36,\"operations\":[\"机油\",\"机油滤清器\",\"燃油滤清器\"]},"
+	"{\"name\":\"40000公里大保养\",\"km\":40000,\"months\":48,\"operations\":[\"机油\",\"机油滤清器\",\"变速箱油\","
+	"\"刹车油\",\"火花塞\",\"气门间隙\"]}]";
+static const char ev_schedule[] =
+	"[{\"name\":\"首保\",\"km\":5000,\"months\":6,\"operations\":[\"三电系统检测\",\"底盘检查\"]},"
+	"{\"name\":\"20000公里保养\",\"km\":20000,\"months\":24,\"operations\":[\"空调滤清器\",\"刹车油\","
+	"\"冷却液\"]},"
+	"{\"name\":\"40000公里保养\",\"km\":40000,\"months\":48,\"operations\":[\"减速器油\",\"刹车油\"]}]";
+static const char ac_schedule[] =
+	"[{\"name\":\"年度清洗\",\"months\":12,\"operations\":[\"清洗滤网\",\"检查冷媒\"]},"
+	"{\"name\":\"年度清洗\",\"months\":24,\"operations\":[\"清洗滤网\",\"检查冷媒\"]},"
+	"{\"name\":\"年度清洗\",\"months\":36,\"operations\":[\"清洗滤网\",\"清洗蒸发器\"]}]";
+
 static int models_add(struct gen *g, int64_t *ids)
 {
 	int64_t t = g->today - 1200 * DAY_MS;
 	for (int i = 0; i < demo_model_count; i++) {
 		const struct demo_model *m = &demo_models[i];
 		const char *brand = demo_makers[m->maker].brand;
+		const char *sched = m->cat == CAT_CAR ? car_schedule : m->cat == CAT_EV ? ev_schedule : m->cat == CAT_AC ? ac_schedule
+															 : NULL;
 		dbv v[] = {VI(g->tenant_id), VT(brand), VT(demo_cat_names[m->cat]), VT(m->model), VI(m->warranty_months),
-			   VI(m->complexity_milli), VI(t), VI(t)};
+			   VI(m->complexity_milli), VI(t), VI(t), VT(sched), demo_cat_is_car(m->cat) ? VI(100000) : VN};
 		if (db_exec(g->tx,
 			    "INSERT INTO product_models(tenant_id, brand, category, model, warranty_months, complexity_milli, "
-			    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+			    "created_at, updated_at, maintenance_json, warranty_km) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 			    "ON CONFLICT (tenant_id, brand, model) DO NOTHING",
-			    v, 8) != DB_OK)
+			    v, 10) != DB_OK)
 			return fail(g, ST_DB, "product model");
 		dbv q[] = {VI(g->tenant_id), VT(brand), VT(m->model)};
 		if (db_query_int(g->tx, "SELECT id FROM product_models WHERE tenant_id = ? AND brand = ? AND model = ?", q, 3,
@@ -286,6 +313,13 @@ static void address_text(rng *r, const struct demo_city *ci, const struct demo_d
 			 rng_range(r, 1, 4), rng_range(r, 1, 32), rng_range(r, 1, 8));
 }
 
+/* Six customers in ten come regularly (the work orders go to them); the rest have not been
+ * seen for months, so every churn class of DOMAIN §6 is in the demo. */
+static bool demo_regular(int i)
+{
+	return i % 10 < 6;
+}
+
 static int customers_add(struct gen *g, struct net *n, rng *r, struct cust_gen *cg, int count)
 {
 	static const int city_w[DEMO_CITIES] = {45, 35, 20};
@@ -307,15 +341,24 @@ static int customers_add(struct gen *g, struct net *n, rng *r, struct cust_gen *
 			cls = x < 10 ? "A" : x < 40 ? "B" : "C";
 		}
 		cg[i].age = rng_range(r, 95, 1095);
+		if (!demo_regular(i)) {
+			/* DOMAIN §6 3-6-9: the customers without recent orders spread over at risk (3–6
+			 * months since recorded), nearly lost (6–9) and lost (9+) */
+			static const int lo[3] = {100, 190, 280}, hi[3] = {175, 265, 1095};
+			int k = (i / 10) % 3;
+			cg[i].age = lo[k] + (int)((unsigned)cg[i].age * 7919u % (unsigned)(hi[k] - lo[k] + 1));
+		}
 		cg[i].company = company;
 		cg[i].city = c;
 		int64_t t = day_time(g, r, cg[i].age);
+		char ini[65];
+		pinyin_initials(name, ini, sizeof ini);
 		dbv v[] = {VI(g->tenant_id), VI(n->station[c]), VT(company ? "company" : "person"), VT(name), VT(cls),
-			   VT(RNG_PICK(r, sources)), VI(t), VI(t)};
+			   VT(RNG_PICK(r, sources)), VI(t), VI(t), VT(ini)};
 		if (db_query_int(g->tx,
-				 "INSERT INTO customers(tenant_id, org_id, kind, name, class, source, created_at, updated_at) "
-				 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-				 v, 8, &cg[i].id) != ST_OK)
+				 "INSERT INTO customers(tenant_id, org_id, kind, name, class, source, created_at, updated_at, "
+				 "name_initials) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+				 v, 9, &cg[i].id) != ST_OK)
 			return fail(g, ST_DB, "customer");
 		g->res->customers++;
 		/* Fictitious numbers: 1380000xxxx, a second one 1360000xxxx for some. */
@@ -388,6 +431,130 @@ static int assets_add(struct gen *g, rng *r, const int64_t *model_ids, const str
 		g->res->assets++;
 	}
 	return ST_OK;
+}
+
+/* Plates and mileage readings of the cars (DOMAIN §2): a plate of the owner's city (粤A
+ * Guangzhou, 粤B Shenzhen, 粤E Foshan; six characters after the city letter for new-energy
+ * cars), and one to four readings since the purchase at the car's own km per day. */
+static int car_details_add(struct gen *g, const struct net *n)
+{
+	static const char *const prefix[DEMO_CITIES] = {"粤A", "粤B", "粤E"};
+	static const char letters[] = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+	rng r;
+	rng_seed(&r, g->seed, 0x1A);
+	dbv p[] = {VI(g->tenant_id), VT(demo_cat_names[CAT_CAR]), VT(demo_cat_names[CAT_EV])};
+	db_res *res;
+	if (db_query(g->tx,
+		     "SELECT a.id, a.purchase_date, c.org_id, m.category FROM assets a JOIN product_models m ON m.id = a.model_id "
+		     "JOIN customers c ON c.id = a.customer_id WHERE a.tenant_id = ? AND m.category IN (?, ?) ORDER BY a.id",
+		     p, 3, &res) != DB_OK)
+		return fail(g, ST_DB, "cars");
+	int32_t today = (int32_t)((g->today + (int64_t)g->tz_min * 60000) / DAY_MS);
+	int rc = ST_OK;
+	for (int i = 0; i < db_rows(res) && rc == ST_OK; i++) {
+		int64_t id = db_int(res, i, 0);
+		int city = 0;
+		for (int c = 0; c < DEMO_CITIES; c++)
+			if (db_int(res, i, 2) == n->station[c])
+				city = c;
+		bool ev = !strcmp(db_text(res, i, 3), demo_cat_names[CAT_EV]);
+		char plate[32];
+		if (ev)
+			snprintf(plate, sizeof plate, "%sD%05u", prefix[city], rng_below(&r, 100000));
+		else
+			snprintf(plate, sizeof plate, "%s%c%04u", prefix[city], letters[rng_below(&r, sizeof letters - 1)],
+				 rng_below(&r, 10000));
+		dbv pu[] = {VT(plate), VI(id)};
+		if (db_exec(g->tx, "UPDATE assets SET plate = ? WHERE id = ?", pu, 2) != DB_OK) {
+			rc = fail(g, ST_DB, "plate");
+			break;
+		}
+		g->res->plates++;
+		int32_t bought;
+		if (!wty_day_parse(db_text(res, i, 1), &bought) || today - bought < 30)
+			continue;
+		double per_day = 20 + rng_unit(&r) * 70; /* 20–90 km a day */
+		int nread = rng_range(&r, 1, 4);
+		int32_t prev = bought;
+		int64_t last_km = 0;
+		for (int k = 1; k <= nread; k++) {
+			int32_t day = bought + (int32_t)((double)(today - 1 - bought) * k / nread);
+			if (day <= prev)
+				continue;
+			int64_t km = (int64_t)((double)(day - bought) * per_day * (0.9 + 0.2 * rng_unit(&r)));
+			if (km <= last_km)
+				km = last_km + 1;
+			char d[11];
+			wty_day_format(day, d);
+			int64_t at = g->today - (int64_t)(today - day) * DAY_MS + 10 * 3600000LL;
+			dbv pr[] = {VI(g->tenant_id), VI(id), VT(d), VI(km), VI(at)};
+			if (db_exec(g->tx,
+				    "INSERT INTO asset_readings(tenant_id, asset_id, read_on, km, odometer_change, created_at) "
+				    "VALUES (?, ?, ?, ?, 0, ?)",
+				    pr, 5) != DB_OK) {
+				rc = fail(g, ST_DB, "reading");
+				break;
+			}
+			g->res->readings++;
+			prev = day;
+			last_km = km;
+		}
+	}
+	db_res_free(res);
+	return rc;
+}
+
+/* The next service of every asset (assets.next_due_on, store/maintenance.c). */
+static int due_cache_fill(struct gen *g)
+{
+	dbv p[] = {VI(g->tenant_id)};
+	db_res *r;
+	if (db_query(g->tx, "SELECT id FROM assets WHERE tenant_id = ? ORDER BY id", p, 1, &r) != DB_OK)
+		return fail(g, ST_DB, "assets");
+	int rc = ST_OK;
+	for (int i = 0; i < db_rows(r) && rc == ST_OK; i++)
+		rc = maint_due_update_tx(g->tx, g->tenant_id, db_int(r, i, 0));
+	db_res_free(r);
+	return rc == ST_OK ? ST_OK : fail(g, rc, "maintenance due");
+}
+
+/* Contacts of the last weeks (DOMAIN §6 follow-up records): one customer in five was called,
+ * with what came of it; the generator plans their next contact from these. */
+static int contact_history_add(struct gen *g)
+{
+	static const char *const outcome[] = {"reached", "reached", "reached", "visit_booked", "no_answer", "wrong_number"};
+	static const char *const note[] = {"客户对上次服务满意", "提醒按时保养", "客户表示近期来店", "已预约下周到店保养",
+					   "无人接听", "号码已停用，待核实"};
+	rng r;
+	rng_seed(&r, g->seed, 0x1B);
+	dbv p[] = {VI(g->tenant_id)};
+	db_res *res;
+	if (db_query(g->tx, "SELECT id, class, org_id FROM customers WHERE tenant_id = ? ORDER BY id", p, 1, &res) != DB_OK)
+		return fail(g, ST_DB, "customers");
+	int64_t agent = 0;
+	dbv pa[] = {VI(g->tenant_id)};
+	if (db_query_int(g->tx, "SELECT id FROM users WHERE tenant_id = ? AND login = 'followup1'", pa, 1, &agent) == ST_DB)
+		agent = 0;
+	int rc = ST_OK;
+	for (int i = 0; i < db_rows(res) && rc == ST_OK; i += 5) {
+		int days = rng_range(&r, 2, 40), o = (int)rng_below(&r, ARRAY_LEN(outcome));
+		int64_t at = g->today - (int64_t)days * DAY_MS + 10 * 3600000LL;
+		char due[11];
+		ymd_dash(g, at, due);
+		dbv pi[] = {VI(g->tenant_id), VI(db_int(res, i, 0)), db_isnull(res, i, 2) ? VN : VI(db_int(res, i, 2)),
+			    agent ? VI(agent) : VN, VT(db_text(res, i, 1)), VT(due), VT(outcome[o]), VT(note[o]), VI(at),
+			    agent ? VI(agent) : VN, VI(at - 3 * DAY_MS), VI(at)};
+		if (db_exec(g->tx,
+			    "INSERT INTO contact_tasks(tenant_id, customer_id, org_id, owner_id, class, due_on, status, outcome, "
+			    "note, done_at, done_by, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, 'done', ?, ?, ?, ?, "
+			    "?, ?, 2)",
+			    pi, 12) != DB_OK)
+			rc = fail(g, ST_DB, "contact task");
+		else
+			g->res->contacts_done++;
+	}
+	db_res_free(res);
+	return rc;
 }
 
 /* --- what orders are made of, read back from the database ---------------------------- */
@@ -686,7 +853,10 @@ static int order_add(struct ord_gen *o, int status, int64_t created, int version
 	struct gen *g = o->g;
 	struct ref *rf = o->rf;
 	rng *r = &o->r;
-	const struct ref_cust *cu = &rf->cust[rng_below(r, (uint32_t)rf->ncust)];
+	/* the regular customers only (demo_regular): index k of them is customer (k/6)*10 + k%6 */
+	int nreg = rf->ncust / 10 * 6 + (rf->ncust % 10 < 6 ? rf->ncust % 10 : 6);
+	int reg = (int)rng_below(r, (uint32_t)nreg);
+	const struct ref_cust *cu = &rf->cust[reg / 6 * 10 + reg % 6];
 	const struct ref_asset *as = NULL;
 	int cat;
 	if (cu->nasset && rng_pct(r, 80)) {
@@ -898,6 +1068,9 @@ static int base_fn(db_tx *tx, void *arg)
 		goto out;
 	if ((rc = base_orders_add(g, &rf)) != ST_OK)
 		goto out;
+	if ((rc = car_details_add(g, &n)) != ST_OK || (rc = due_cache_fill(g)) != ST_OK ||
+	    (rc = contact_history_add(g)) != ST_OK)
+		goto out;
 	dbv ps[] = {VI(g->tenant_id), VT(MARKER), VI((int64_t)g->seed)};
 	if (db_exec(tx, "INSERT INTO counters(tenant_id, name, value) VALUES (?, ?, ?)", ps, 3) != DB_OK) {
 		rc = fail(g, ST_DB, "demo marker");
@@ -1083,6 +1256,23 @@ int demo_load(db *d, const char *tenant, const demo_opts *o, demo_result *res, c
 		if (!*err)
 			snprintf(err, errlen, "loading the demo data failed");
 		return rc;
+	}
+	if (!res->already) {
+		/* the contact tasks the ABC plans call for today (store/care.c), as the scheduler would */
+		principal sys = {.tenant_id = t.id, .tz_offset_min = t.tz_min};
+		actor a = {&sys, "demo", NULL, NULL};
+		int64_t made = 0, later = 0;
+		int32_t today = (int32_t)((g.today + off) / DAY_MS);
+		/* as the daily run would have left it: two weeks ago (those not done since are
+		 * overdue now), then today */
+		rc = store_tasks_generate(d, &a, today - 14, 7, &made);
+		if (rc == ST_OK)
+			rc = store_tasks_generate(d, &a, today, 7, &later);
+		res->contact_tasks = (int)(made + later);
+		if (rc != ST_OK) {
+			snprintf(err, errlen, "generating the contact tasks failed");
+			return rc;
+		}
 	}
 	if (o->orders > 0) {
 		t0 = mono_ns();

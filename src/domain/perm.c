@@ -31,6 +31,7 @@ static const struct {
 	[P_CUST_WRITE] = {"customer.write", "create or change customers and assets"},
 	[P_MODEL_WRITE] = {"model.write", "create or change product models"},
 	[P_WARRANTY_REGISTER] = {"warranty.register", "register a product's warranty electronically"},
+	[P_SETTINGS_WRITE] = {"settings.write", "change tenant settings, fault categories, SLA policies and the working calendar"},
 };
 
 #define B(p) (1ull << (p))
@@ -40,7 +41,8 @@ static const struct {
 /* The matrix: one row per role. */
 static const uint64_t matrix[ROLE_COUNT] = {
 	[ROLE_ADMIN] = (1ull << P_COUNT) - 1,
-	[ROLE_MANAGER] = STAFF_READ | B(P_USER_READ) | B(P_AUDIT_READ) | B(P_WO_CREATE) | B(P_WO_UPDATE) | CUST_RW | B(P_MODEL_WRITE),
+	[ROLE_MANAGER] = STAFF_READ | B(P_USER_READ) | B(P_AUDIT_READ) | B(P_WO_CREATE) | B(P_WO_UPDATE) | CUST_RW | B(P_MODEL_WRITE) |
+			 B(P_SETTINGS_WRITE),
 	[ROLE_DISPATCHER] = STAFF_READ | B(P_USER_READ) | B(P_WO_CREATE) | B(P_WO_UPDATE) | CUST_RW,
 	[ROLE_AGENT] = STAFF_READ | B(P_WO_CREATE) | B(P_WO_UPDATE) | CUST_RW,
 	[ROLE_ADVISOR] = STAFF_READ | B(P_WO_CREATE) | B(P_WO_UPDATE) | CUST_RW,

@@ -8,7 +8,6 @@
  */
 #include "domain/sla.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define DAY_MS 86400000LL
@@ -126,7 +125,15 @@ void sla_day_format(int32_t day, char out[11])
 {
 	int y, m, d;
 	sla_civil_ymd(day, &y, &m, &d);
-	snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m, d);
+	unsigned v[3] = {(unsigned)(y < 0 ? 0 : y % 10000), (unsigned)m, (unsigned)d};
+	static const int width[3] = {4, 2, 2};
+	char *p = out;
+	for (int k = 0; k < 3; k++) {
+		for (int i = width[k] - 1; i >= 0; i--, v[k] /= 10)
+			p[i] = (char)('0' + v[k] % 10);
+		p += width[k];
+		*p++ = k < 2 ? '-' : '\0';
+	}
 }
 
 int sla_weekday(int32_t day)

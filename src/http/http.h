@@ -46,8 +46,12 @@ typedef void (*handler_fn)(req *r);
 #define R_PUBLIC 1u  /* no authentication */
 #define R_NOCSRF 2u  /* cookie writes need no CSRF header (the login itself) */
 #define R_IDEM 4u    /* honours Idempotency-Key */
-#define R_UPLOAD 8u  /* a file upload: the body may be up to MAX_UPLOAD (imports) */
-#define MAX_UPLOAD (32 * 1024 * 1024)
+#define R_UPLOAD 8u  /* a photo upload: body up to MAX_UPLOAD_BODY in any Content-Type (the handler
+		      * checks it; no JSON parsing) */
+#define MAX_UPLOAD (10 * 1024 * 1024)            /* the uploaded file itself */
+#define MAX_UPLOAD_BODY (MAX_UPLOAD + 64 * 1024) /* the file and the form around it */
+#define R_IMPORT 16u /* an import (a CSV or .xlsx file inside JSON): the body may be up to MAX_IMPORT */
+#define MAX_IMPORT (32 * 1024 * 1024)
 
 struct route {
 	enum http_method method;
@@ -93,6 +97,8 @@ void reply_problem(req *r, int status, const char *code, const char *detail);
 /* Problem with extra members (stolen). */
 void reply_problem_x(req *r, int status, const char *code, const char *detail, json_t *extra);
 void reply_header(req *r, const char *name, const char *value);
+/* A reply already made as a struct MHD_Response (a stream, http/sse.c); stolen. */
+void reply_mhd(req *r, int status, void *response, const char *ctype);
 /* A store status to HTTP (404/409/412/400/403/500) with detail. */
 void reply_status(req *r, int st, const char *what);
 

@@ -5,6 +5,7 @@
  * connections; requests already inside a handler finish; then the database closes).
  */
 #include "http/http.h"
+#include "http/sse.h"
 #include "util/embed.h"
 
 #include <arpa/inet.h>
@@ -53,6 +54,11 @@ static void set_response(req *r, int status, struct MHD_Response *resp, const ch
 		MHD_add_response_header(resp, "Content-Type", ctype);
 	MHD_add_response_header(resp, "X-Request-Id", r->req_id);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+}
+
+void reply_mhd(req *r, int status, void *response, const char *ctype)
+{
+	set_response(r, status, response, ctype);
 }
 
 void reply_text(req *r, int status, const char *ctype, const char *text, size_t len, bool copy)
@@ -348,7 +354,17 @@ static void dispatch(req *r)
 {
 	const struct route *found = NULL;
 	char allow[128] = "";
+	/* A route without parameters wins over one whose {id} would also match the path
+	 * (/work-orders/summary before /work-orders/{id}), wherever it stands in the table. */
 	for (int i = 0; i < routes_count; i++) {
+		const struct route *rt = &routes[i];
+		if (!strchr(rt->pattern, '{') && rt->method == r->method && match(rt->pattern, r->path, NULL)) {
+			found = rt;
+			r->route_idx = i;
+			break;
+		}
+	}
+	for (int i = 0; i < routes_count && !found; i++) {
 		const struct route *rt = &routes[i];
 		if (!match(rt->pattern, r->path, NULL))
 			continue;
@@ -379,7 +395,7 @@ static void dispatch(req *r)
 	if (!(found->flags & R_PUBLIC) && found->perm >= 0 && !req_can(r, found->perm))
 		return;
 	bool has_body = r->method == M_POST || r->method == M_PATCH || r->method == M_PUT;
-	if (has_body && r->body.len > 0) {
+	if (has_body && r->body.len > 0 && !(found->flags & R_UPLOAD)) {
 		const char *ct = req_header(r, "Content-Type");
 		if (!ct || strncasecmp(ct, "application/json", 16)) {
 			reply_problem(r, 415, "unsupported_media_type", "send the body as application/json");
@@ -444,14 +460,23 @@ static bool safe_req_id(const char *s)
 	return true;
 }
 
-/* File uploads (routes flagged R_UPLOAD, the imports) may send up to MAX_UPLOAD; every
- * other body is limited to MAX_BODY. Known before the body is read, from method and path. */
+/* Imports (routes flagged R_IMPORT) may send up to MAX_IMPORT, photo uploads (R_UPLOAD) up to
+ * MAX_UPLOAD_BODY; every other body is limited to MAX_BODY. Known before the body is read,
+ * from method and path. */
 static size_t body_limit(enum http_method m, const char *path)
 {
 	for (int i = 0; i < routes_count; i++)
-		if ((routes[i].flags & R_UPLOAD) && routes[i].method == m && match(routes[i].pattern, path, NULL))
-			return MAX_UPLOAD;
+		if ((routes[i].flags & (R_IMPORT | R_UPLOAD)) && routes[i].method == m && match(routes[i].pattern, path, NULL))
+			return routes[i].flags & R_IMPORT ? MAX_IMPORT : MAX_UPLOAD_BODY;
 	return MAX_BODY;
+}
+
+static void reply_too_big(req *r)
+{
+	reply_problem(r, 413, "payload_too_large",
+		      r->body.max == MAX_IMPORT ? "the file is larger than 32 MiB"
+		      : r->body.max == MAX_UPLOAD_BODY ? "the photo is larger than 10 MiB"
+						       : "the body is larger than 1 MiB");
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -488,6 +513,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			r->too_big = true;
 		__atomic_add_fetch(&inflight, 1, __ATOMIC_SEQ_CST);
 		*con_cls = r;
+		/* Too big by its Content-Length and the client waits for "100 Continue" (curl does
+		 * for large bodies): answer at once, the body is never sent. */
+		const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+		if (r->too_big && expect && !strcasecmp(expect, "100-continue")) {
+			reply_too_big(r);
+			return MHD_queue_response(conn, (unsigned)r->status, r->response);
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -499,8 +531,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (r->too_big)
-		reply_problem(r, 413, "payload_too_large",
-			      r->body.max > MAX_BODY ? "the file is larger than 32 MiB" : "the body is larger than 1 MiB");
+		reply_too_big(r);
 	else
 		dispatch(r);
 	return MHD_queue_response(conn, (unsigned)r->status, r->response);
@@ -573,10 +604,11 @@ int server_run(const struct server_config *cfg)
 	sigaction(SIGINT, &act, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+		0, NULL, NULL,
 		on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)cfg->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT, 4096u,
+		MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT, 8192u,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "fuwu: cannot listen on %s (in use?)\n", cfg->listen);
@@ -589,6 +621,7 @@ int server_run(const struct server_config *cfg)
 	MHD_socket ls = MHD_quiesce_daemon(d);
 	if (ls != MHD_INVALID_SOCKET)
 		close(ls);
+	sse_shutdown(); /* live streams end (their clients reconnect to another node) */
 	/* Requests already inside a handler finish; give them up to 10 s. */
 	for (int i = 0; i < 100 && __atomic_load_n(&inflight, __ATOMIC_SEQ_CST) > 0; i++)
 		usleep(100000);

@@ -407,23 +407,26 @@ static json_t *reading_json(const db_res *r, int row)
 
 #define RD_COLS "id, read_on AS date, km, odometer_change, reason, actor_id, created_at"
 
-static int reading_fn(db_tx *tx, void *arg)
+/* Add a reading inside the caller's transaction (also used by the car reception, wo_lines.c):
+ * never lower than the last one unless it is an odometer change (with its reason), never before
+ * the purchase. *out is the reading on ST_OK, NULL otherwise. */
+int asset_reading_add_tx(db_tx *tx, const actor *a, int64_t id, json_t *in, json_t **out, st_info *info)
 {
-	struct as_ctx *c = arg;
-	const principal *who = c->a->who;
+	const principal *who = a->who;
 	json_t *asset = NULL;
-	int rc = as_load(tx, who, c->id, &asset);
+	*out = NULL;
+	int rc = as_load(tx, who, id, &asset);
 	if (rc != ST_OK)
 		return rc;
-	int64_t km = json_integer_value(json_object_get(c->in, "km")), last = -1;
-	bool change = json_is_true(json_object_get(c->in, "odometer_change"));
-	const char *date = jstr(c->in, "date"), *buy = jstr(asset, "purchase_date");
+	int64_t km = json_integer_value(json_object_get(in, "km")), last = -1;
+	bool change = json_is_true(json_object_get(in, "odometer_change"));
+	const char *date = jstr(in, "date"), *buy = jstr(asset, "purchase_date");
 	if (buy && strcmp(date, buy) < 0) {
 		json_decref(asset);
-		return invalid(c->info, "date", "a reading cannot be before the purchase date");
+		return invalid(info, "date", "a reading cannot be before the purchase date");
 	}
 	json_decref(asset);
-	dbv pl[] = {VI(who->tenant_id), VI(c->id)};
+	dbv pl[] = {VI(who->tenant_id), VI(id)};
 	rc = db_query_int(tx, "SELECT km FROM asset_readings WHERE tenant_id = ? AND asset_id = ? ORDER BY id DESC LIMIT 1",
 			  pl, 2, &last);
 	if (rc == ST_DB)
@@ -432,9 +435,9 @@ static int reading_fn(db_tx *tx, void *arg)
 		char d[160];
 		snprintf(d, sizeof d, "the mileage %lld km is lower than the last reading (%lld km); mark it as an odometer "
 			 "change with a reason", (long long)km, (long long)last);
-		return invalid(c->info, "km", d);
+		return invalid(info, "km", d);
 	}
-	dbv p[] = {VI(who->tenant_id), VI(c->id), VT(date), VI(km), VI(change ? 1 : 0), VT(jstr(c->in, "reason")),
+	dbv p[] = {VI(who->tenant_id), VI(id), VT(date), VI(km), VI(change ? 1 : 0), VT(jstr(in, "reason")),
 		   who->user_id ? VI(who->user_id) : VN, VI(now_ms())};
 	int64_t rid;
 	if (db_query_int(tx,
@@ -443,17 +446,29 @@ static int reading_fn(db_tx *tx, void *arg)
 			 p, 8, &rid) != ST_OK)
 		return ST_DB;
 	/* a new reading changes the km/day estimate, so the next service's day */
-	if ((rc = maint_due_update_tx(tx, who->tenant_id, c->id)) != ST_OK)
+	if ((rc = maint_due_update_tx(tx, who->tenant_id, id)) != ST_OK)
 		return rc;
 	dbv pr[] = {VI(rid)};
 	db_res *r;
 	if (db_query(tx, "SELECT " RD_COLS " FROM asset_readings WHERE id = ?", pr, 1, &r) != DB_OK)
 		return ST_DB;
-	c->out = reading_json(r, 0);
+	json_t *o = reading_json(r, 0);
 	db_res_free(r);
-	json_t *after = json_pack("{s:O, s:O}", "reading", c->out, "asset_id", json_integer(c->id));
-	rc = audit_add(tx, c->a, "reading", "asset", c->id, NULL, after);
+	json_t *after = json_pack("{s:O, s:I}", "reading", o, "asset_id", (json_int_t)id);
+	rc = audit_add(tx, a, "reading", "asset", id, NULL, after);
 	json_decref(after);
+	if (rc != ST_OK) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return ST_OK;
+}
+
+static int reading_fn(db_tx *tx, void *arg)
+{
+	struct as_ctx *c = arg;
+	int rc = asset_reading_add_tx(tx, c->a, c->id, c->in, &c->out, c->info);
 	if (rc == ST_OK) {
 		char loc[80];
 		snprintf(loc, sizeof loc, "/api/v1/assets/%lld/readings", (long long)c->id);
@@ -494,9 +509,12 @@ int store_asset_readings(db *d, const principal *who, int64_t id, json_t **items
 	return finish(db_read(d, readings_fn, &c), &c, items);
 }
 
-static int facts_fn(db_tx *tx, void *arg)
+/* The facts of the warranty decision inside the caller's transaction (also used to default the pay
+ * type of work-order lines, wo_lines.c). */
+int asset_warranty_facts_tx(db_tx *tx, const principal *who, int64_t id, const char *fault_code, json_t **out)
 {
-	struct as_ctx *c = arg;
+	struct as_ctx cc = {.who = who, .id = id, .fault_code = fault_code}, *c = &cc;
+	*out = NULL;
 	json_t *asset = NULL;
 	int rc = as_load(tx, c->who, c->id, &asset);
 	if (rc != ST_OK)
@@ -528,15 +546,49 @@ static int facts_fn(db_tx *tx, void *arg)
 		json_decref(model);
 		return rc;
 	}
-	c->out = json_pack("{s:o, s:o, s:I, s:I}", "asset", asset, "policy", model, "prior_repairs", (json_int_t)prior,
-			   "last_km", (json_int_t)last_km);
+	*out = json_pack("{s:o, s:o, s:I, s:I}", "asset", asset, "policy", model, "prior_repairs", (json_int_t)prior,
+			 "last_km", (json_int_t)last_km);
 	return ST_OK;
+}
+
+static int facts_fn(db_tx *tx, void *arg)
+{
+	struct as_ctx *c = arg;
+	return asset_warranty_facts_tx(tx, c->who, c->id, c->fault_code, &c->out);
 }
 
 int store_asset_warranty_facts(db *d, const principal *who, int64_t id, const char *fault_code, json_t **out)
 {
 	struct as_ctx c = {.who = who, .id = id, .fault_code = fault_code};
 	return finish(db_read(d, facts_fn, &c), &c, out);
+}
+
+static int64_t jint(json_t *o, const char *k, int64_t dflt)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_integer(v) ? json_integer_value(v) : dflt;
+}
+
+int asset_warranty_decide(json_t *facts, int32_t fail_day, int fault, int64_t mileage, bool exchange_possible,
+			  struct wty_decision *d)
+{
+	json_t *asset = json_object_get(facts, "asset"), *pol = json_object_get(facts, "policy");
+	int32_t buy;
+	if (!jstr(asset, "purchase_date") || !wty_day_parse(jstr(asset, "purchase_date"), &buy))
+		return -1;
+	wty_policy p = {.refund_days = (int)jint(pol, "refund_days", 7),
+			.exchange_days = (int)jint(pol, "exchange_days", 15),
+			.warranty_months = (int)jint(pol, "warranty_months", 12),
+			.warranty_km = jint(pol, "warranty_km", 0),
+			.repairs_before_exchange = (int)jint(pol, "repairs_before_exchange", 2)};
+	wty_input in = {.purchase_day = buy, .failure_day = fail_day, .fault = fault,
+			.mileage = mileage >= 0 ? mileage : jint(facts, "last_km", -1),
+			.prior_repairs_same_fault = (int)jint(facts, "prior_repairs", 0),
+			.exchange_possible = exchange_possible};
+	int32_t end;
+	if (json_is_true(json_object_get(asset, "warranty_end_overridden")) && wty_day_parse(jstr(asset, "warranty_end"), &end))
+		in.end_override = end;
+	return wty_decide(&p, &in, d);
 }
 
 /* --- electronic warranty registration --- */

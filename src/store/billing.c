@@ -15,9 +15,10 @@
  *     nothing is written: the guard is the UPDATE itself (… WHERE balance >= amount), so two
  *     payments racing for the last yuan cannot both pass on either engine.
  *
- * Locking: every write locks the order first (wo_lock_tx: scope, If-Match), then touches the
- * bill; the settle transition locks the order the same way, so it always sees a balance that
- * no concurrent payment is still changing. Every write has its audit row and a timeline row
+ * Locking: every write locks the order's row first (order_lock_tx: FOR UPDATE on PostgreSQL,
+ * then wo_lock_tx: scope, If-Match) and bumps its version, then reads and changes the bill; a
+ * transition racing with it (settle reading the balance) fails its own `version = ?` update
+ * and is refused as stale rather than acting on a balance that changed. Every write has its audit row and a timeline row
  * (payment, refund, bill, credit_note: public) in the same transaction.
  */
 #include "store/store.h"
@@ -144,17 +145,36 @@ static int bill_row_tx(db_tx *tx, int64_t tenant_id, int64_t id, struct bill_row
 	return ST_OK;
 }
 
+/* Lock the order's row for this transaction before reading anything of it (PostgreSQL: FOR
+ * UPDATE, so concurrent payments, rebuilds and transitions of one order take turns and each
+ * reads what the one before committed; SQLite has one writer already), then check it
+ * (wo_lock_tx: scope, If-Match) and fill its status. */
+static int order_lock_tx(db_tx *tx, const principal *who, int64_t id, int64_t if_match, st_info *info, char *status,
+			 size_t len)
+{
+	if (db_tx_kind(tx) == DB_PG) {
+		dbv p[] = {VI(who->tenant_id), VI(id)};
+		db_res *r;
+		if (db_query(tx, "SELECT id FROM work_orders WHERE tenant_id = ? AND id = ? FOR UPDATE", p, 2, &r) != DB_OK)
+			return ST_DB;
+		db_res_free(r);
+	}
+	return wo_lock_tx(tx, who, id, if_match, info, status, len);
+}
+
 /* Find a bill, lock its order (scope: a bill outside the caller's scope is not found), then
- * read the bill again under the lock. */
+ * read the bill again under the lock; the order's version is bumped (the bill is part of it). */
 static int bill_lock_tx(db_tx *tx, const principal *who, int64_t id, struct bill_row *b, char *status, size_t len,
 			st_info *info)
 {
 	int rc = bill_row_tx(tx, who->tenant_id, id, b);
 	if (rc != ST_OK)
 		return rc;
-	rc = wo_lock_tx(tx, who, b->order_id, 0, info, status, len);
+	rc = order_lock_tx(tx, who, b->order_id, 0, info, status, len);
+	if (rc == ST_OK)
+		rc = wo_touch_tx(tx, b->order_id);
 	if (rc != ST_OK)
-		return rc == ST_STALE ? ST_DB : rc;
+		return rc;
 	return bill_row_tx(tx, who->tenant_id, id, b);
 }
 
@@ -180,6 +200,49 @@ static void bill_event_data(json_t *d, const json_t *bill)
 {
 	json_object_set(d, "bill_id", json_object_get(bill, "id"));
 	json_object_set(d, "number", json_object_get(bill, "number"));
+}
+
+/* What a bill was built from, to tell when the actual lines changed after it: "id:kind:pay:amount;"
+ * per line, in id order. */
+static void line_sig(buf *b, json_int_t id, const char *kind, const char *pay, json_int_t amount)
+{
+	buf_printf(b, "%lld:%s:%s:%lld;", (long long)id, kind ? kind : "", pay ? pay : "", (long long)amount);
+}
+
+static char *bill_lines_sig(json_t *lines)
+{
+	buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "");
+	size_t i;
+	json_t *l;
+	json_array_foreach(lines, i, l)
+		line_sig(&b, json_integer_value(json_object_get(l, "id")), jstr(l, "kind"), jstr(l, "pay_type"),
+			 json_integer_value(json_object_get(l, "amount_fen")));
+	return buf_steal(&b);
+}
+
+/* Have the order's actual lines changed since this bill (a JSON bill) was built? */
+static int lines_changed_tx(db_tx *tx, int64_t tenant_id, json_t *bill, bool *changed)
+{
+	dbv p[] = {VI(tenant_id), VI(json_integer_value(json_object_get(bill, "order_id")))};
+	db_res *r;
+	if (db_query(tx,
+		     "SELECT id, kind, pay_type, amount_fen FROM wo_lines WHERE tenant_id = ? AND order_id = ? AND "
+		     "stage = 'actual' ORDER BY id",
+		     p, 2, &r) != DB_OK)
+		return ST_DB;
+	buf now;
+	buf_init(&now, 0);
+	buf_puts(&now, "");
+	for (int i = 0; i < db_rows(r); i++)
+		line_sig(&now, db_int(r, i, 0), db_text(r, i, 1), db_text(r, i, 2), db_int(r, i, 3));
+	db_res_free(r);
+	char *then = bill_lines_sig(json_object_get(bill, "lines"));
+	*changed = strcmp(then, now.data) != 0;
+	free(then);
+	buf_free(&now);
+	return ST_OK;
 }
 
 /* --- build ---------------------------------------------------------------------------- */
@@ -272,7 +335,7 @@ static int build_fn(db_tx *tx, void *arg)
 	struct bl_ctx *c = arg;
 	const principal *who = c->a->who;
 	char status[24] = "";
-	int rc = wo_lock_tx(tx, who, c->id, c->if_match, c->info, status, sizeof status);
+	int rc = order_lock_tx(tx, who, c->id, c->if_match, c->info, status, sizeof status);
 	if (rc != ST_OK)
 		return rc;
 	if (strcmp(status, "completed") && strcmp(status, "qc_passed"))
@@ -360,7 +423,7 @@ static int get_fn(db_tx *tx, void *arg)
 	/* What the printed bill shows of the order. */
 	json_t *o = json_object();
 	static const char *const keep[] = {"id", "number", "status", "type", "customer", "address", "mileage",
-					   "asset_id", "payment_type", "completed_at", "closed_at", "delivery_json", NULL};
+					   "asset_id", "payment_type", "completed_at", "closed_at", NULL};
 	for (int i = 0; keep[i]; i++) {
 		json_t *v = json_object_get(order, keep[i]);
 		if (v)
@@ -430,6 +493,10 @@ static int list_fn(db_tx *tx, void *arg)
 	for (int i = 0; i < db_rows(r) && rc == ST_OK; i++) {
 		json_t *b = bill_json(r, i), *pays = NULL;
 		rc = payments_tx(tx, c->who->tenant_id, db_int(r, i, 0), &pays);
+		bool changed = false;
+		if (rc == ST_OK && !strcmp(db_text(r, i, 3), "bill") && strcmp(db_text(r, i, 5), "void"))
+			rc = lines_changed_tx(tx, c->who->tenant_id, b, &changed);
+		json_object_set_new(b, "lines_changed", json_boolean(changed));
 		json_object_set_new(b, "payments", pays ? pays : json_array());
 		json_array_append_new(c->out, b);
 	}
@@ -456,7 +523,7 @@ int store_wo_bills(db *d, const principal *who, int64_t order_id, json_t **items
 static int64_t discount_limit_tx(db_tx *tx, const principal *who, char *role_out, size_t len)
 {
 	json_t *set = settings_get_tx(tx, who->tenant_id, "discount_limits");
-	int64_t best = 0;
+	int64_t best = -1;
 	snprintf(role_out, len, "%s", "");
 	for (int i = 0; i < ROLE_COUNT; i++) {
 		if (!(who->roles & (1u << i)))
@@ -465,17 +532,14 @@ static int64_t discount_limit_tx(db_tx *tx, const principal *who, char *role_out
 		json_t *v = json_is_object(set) ? json_object_get(set, role_name(i)) : NULL;
 		if (json_is_integer(v))
 			lim = json_integer_value(v);
-		if (lim < 0)
-			lim = 0;
-		if (lim > 10000)
-			lim = 10000;
-		if (lim > best || !role_out[0]) {
-			if (lim >= best)
-				snprintf(role_out, len, "%s", role_name(i));
-			if (lim > best)
-				best = lim;
+		lim = lim < 0 ? 0 : lim > 10000 ? 10000 : lim;
+		if (lim > best) {
+			best = lim;
+			snprintf(role_out, len, "%s", role_name(i));
 		}
 	}
+	if (best < 0)
+		best = 0;
 	json_decref(set);
 	return best;
 }
@@ -491,7 +555,7 @@ static int discount_fn(db_tx *tx, void *arg)
 		return rc;
 	if (c->if_match && c->if_match != b.version) {
 		c->info->current_version = b.version;
-		bill_load_tx(tx, who->tenant_id, b.id, &c->out);
+		bill_load_tx(tx, who->tenant_id, b.id, &c->info->current);
 		return ST_STALE;
 	}
 	if (strcmp(b.kind, "bill") || !strcmp(b.state, "void"))
@@ -513,15 +577,18 @@ static int discount_fn(db_tx *tx, void *arg)
 	}
 	char role[32];
 	int64_t limit = discount_limit_tx(tx, who, role, sizeof role);
-	if (disc > 0 && disc * 10000 > limit * sub) {
+	/* given in basis points, the percentage itself is compared (5 % of ¥157.50 rounds to ¥7.88,
+	 * still 5 %); given in fen, the amount's exact share of the customer's part */
+	bool above = bp ? json_integer_value(bp) > limit : disc * 10000 > limit * sub;
+	if (disc > 0 && above) {
+		/* basis points printed as money read as a percentage with two decimals: 500 → "5.00" */
 		char pct[24], lim[24];
-		price_format(sub ? (disc * 10000 + sub - 1) / sub : 0, pct); /* basis points read as 0.00 % */
+		price_format(bp ? json_integer_value(bp) : sub ? (disc * 10000 + sub - 1) / sub : 0, pct);
 		price_format(limit, lim);
 		snprintf(c->info->field, sizeof c->info->field, "%s", fen ? "discount_fen" : "discount_pct");
 		snprintf(c->info->detail, sizeof c->info->detail,
 			 "a discount of %s%% is above your limit of %s%% (role %s; tenant setting discount_limits)", pct, lim,
 			 role[0] ? role : "none");
-		c->info->current_version = limit; /* the limit in basis points, for the answer */
 		return ST_FORBIDDEN;
 	}
 	int64_t total = sub - disc, net = b.paid - b.refunded;
@@ -545,7 +612,7 @@ static int discount_fn(db_tx *tx, void *arg)
 	if (rc == ST_OK)
 		rc = bill_load_tx(tx, who->tenant_id, b.id, &c->out);
 	if (rc == ST_OK) {
-		json_t *d = json_pack("{s:I, s:s, s:I}", "discount_fen", (json_int_t)disc, "reason",
+		json_t *d = json_pack("{s:I, s:s?, s:I}", "discount_fen", (json_int_t)disc, "reason",
 				      jstr(c->in, "discount_reason"), "total_fen", (json_int_t)total);
 		bill_event_data(d, c->out);
 		rc = wo_event_add(tx, c->a, b.order_id, "discount", d, false);
@@ -553,8 +620,6 @@ static int discount_fn(db_tx *tx, void *arg)
 	}
 	if (rc == ST_OK)
 		rc = audit_add(tx, c->a, "discount", "bill", b.id, before, c->out);
-	if (rc == ST_OK)
-		rc = wo_touch_tx(tx, b.order_id);
 	json_decref(before);
 	return rc;
 }
@@ -563,13 +628,7 @@ int store_bill_discount(db *d, const actor *a, int64_t id, int64_t if_match, jso
 			st_info *info)
 {
 	struct bl_ctx c = {.a = a, .id = id, .if_match = if_match, .in = in, .info = info};
-	int rc = db_write(d, discount_fn, &c);
-	if (rc != ST_OK && rc != ST_STALE) {
-		json_decref(c.out);
-		c.out = NULL;
-	}
-	*out = c.out; /* on ST_STALE: the current bill */
-	return rc;
+	return run_write(d, discount_fn, &c, out);
 }
 
 /* --- payments and refunds ------------------------------------------------------------- */
@@ -589,6 +648,20 @@ static int pay_fn(db_tx *tx, void *arg)
 	bool credit = !strcmp(b.kind, "credit");
 	if (credit && !refund)
 		return fail(c->info, ST_CONFLICT, "bill", "%s is a credit note: it is refunded, not paid%s", b.number, NULL);
+	if (!refund && !credit) {
+		/* the customer pays for the lines as they are: a bill older than the lines is rebuilt first */
+		json_t *bj = NULL;
+		bool changed = false;
+		if ((rc = bill_load_tx(tx, who->tenant_id, b.id, &bj)) == ST_OK)
+			rc = lines_changed_tx(tx, who->tenant_id, bj, &changed);
+		json_decref(bj);
+		if (rc != ST_OK)
+			return rc;
+		if (changed && b.paid == 0)
+			return fail(c->info, ST_CONFLICT, "bill",
+				    "the actual lines changed after bill %s was built: build the bill again before taking payment%s",
+				    b.number, NULL);
+	}
 	int64_t amount = json_integer_value(json_object_get(c->in, "amount_fen"));
 	int64_t balance = b.total - b.paid + b.refunded;
 	/* what may still be refunded: the net paid of a bill, what is still owed on a credit note */
@@ -603,7 +676,6 @@ static int pay_fn(db_tx *tx, void *arg)
 					  : "a refund of ¥%s is more than was paid on this bill (net ¥%s)")
 				: "a payment of ¥%s is more than the balance of the bill (¥%s)",
 			 a1, a2);
-		c->info->existing_id = room < 0 ? 0 : room; /* carried to the answer as balance/refundable */
 		return ST_CONFLICT;
 	}
 	int64_t now = now_ms(), pid;
@@ -616,17 +688,18 @@ static int pay_fn(db_tx *tx, void *arg)
 		return ST_DB;
 	int64_t new_bal = refund ? balance + amount : balance - amount;
 	/* The guard is in the statement too: never more than the balance / what was paid. */
-	dbv pu[] = {VI(refund ? 0 : amount), VI(refund ? amount : 0), VT(new_bal == 0 ? "paid" : "open"), VI(now),
-		    VI(b.id), VI(amount), VI(amount), VI(refund), VI(credit)};
-	int e = db_exec(tx,
-			"UPDATE bills SET paid_fen = paid_fen + ?, refunded_fen = refunded_fen + ?, state = ?, updated_at = ?, "
-			"version = version + 1 WHERE id = ? AND state <> 'void' AND ((? <= total_fen - paid_fen + refunded_fen "
-			"AND ? = ?) OR (? <= CASE WHEN ? = 1 THEN -(total_fen - paid_fen + refunded_fen) "
-			"ELSE paid_fen - refunded_fen END AND ? = 1))",
-			(dbv[]){pu[0], pu[1], pu[2], pu[3], pu[4], VI(amount), VI(refund), VI(0), VI(amount), VI(credit),
-				VI(refund)},
-			11);
-	if (e != DB_OK)
+	const char *guard = !refund ? "total_fen - paid_fen + refunded_fen >= ?"
+			    : credit ? "-(total_fen - paid_fen + refunded_fen) >= ?"
+				     : "paid_fen - refunded_fen >= ?";
+	char sql[400];
+	snprintf(sql, sizeof sql,
+		 "UPDATE bills SET paid_fen = paid_fen + ?, refunded_fen = refunded_fen + ?, state = CASE WHEN "
+		 "total_fen - paid_fen + refunded_fen - ? + ? = 0 THEN 'paid' ELSE 'open' END, updated_at = ?, "
+		 "version = version + 1 WHERE id = ? AND state <> 'void' AND %s",
+		 guard);
+	dbv pu[] = {VI(refund ? 0 : amount), VI(refund ? amount : 0), VI(refund ? 0 : amount), VI(refund ? amount : 0),
+		    VI(now), VI(b.id), VI(amount)};
+	if (db_exec(tx, sql, pu, 7) != DB_OK)
 		return ST_DB;
 	if (db_changes(tx) != 1)
 		return fail(c->info, ST_CONFLICT, "amount_fen", "the balance of bill %s changed meanwhile; reload it%s",
@@ -643,7 +716,7 @@ static int pay_fn(db_tx *tx, void *arg)
 		db_res_free(r);
 	}
 	json_object_set(c->out, "payment", pay);
-	json_t *d = json_pack("{s:I, s:s, s:I, s:I}", "payment_id", (json_int_t)pid, "method", jstr(c->in, "method"),
+	json_t *d = json_pack("{s:I, s:s?, s:I, s:I}", "payment_id", (json_int_t)pid, "method", jstr(c->in, "method"),
 			      "amount_fen", (json_int_t)amount, "balance_fen", (json_int_t)new_bal);
 	bill_event_data(d, c->out);
 	if (jstr(c->in, "reference"))
@@ -655,8 +728,6 @@ static int pay_fn(db_tx *tx, void *arg)
 	if (rc == ST_OK)
 		rc = audit_add(tx, c->a, "create", c->kind, pid, NULL, pay);
 	json_decref(pay);
-	if (rc == ST_OK)
-		rc = wo_touch_tx(tx, b.order_id);
 	if (rc == ST_OK) {
 		char loc[64];
 		snprintf(loc, sizeof loc, "/api/v1/bills/%lld", (long long)b.id);
@@ -698,7 +769,7 @@ static int credit_fn(db_tx *tx, void *arg)
 			const char *k = jstr(l, "kind") ? jstr(l, "kind") : "fee";
 			amount += amt;
 			*(!strcmp(k, "labour") ? &s.labour : !strcmp(k, "part") ? &s.parts : &s.fees) -= amt;
-			json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:I}", "kind", k, "name", jstr(l, "name"), "amount_fen",
+			json_t *o = json_pack("{s:s, s:s?, s:I, s:s, s:I}", "kind", k, "name", jstr(l, "name"), "amount_fen",
 					      (json_int_t)-amt, "pay_type", "self_pay", "customer_fen", (json_int_t)-amt);
 			if (json_integer_value(json_object_get(l, "line_id")))
 				json_object_set(o, "line_id", json_object_get(l, "line_id"));
@@ -707,7 +778,7 @@ static int credit_fn(db_tx *tx, void *arg)
 	} else {
 		amount = json_integer_value(json_object_get(c->in, "amount_fen"));
 		s.fees = -amount;
-		json_array_append_new(lines, json_pack("{s:s, s:s, s:I, s:s, s:I}", "kind", "fee", "name",
+		json_array_append_new(lines, json_pack("{s:s, s:s?, s:I, s:s, s:I}", "kind", "fee", "name",
 						       jstr(c->in, "reason"), "amount_fen", (json_int_t)-amount, "pay_type",
 						       "self_pay", "customer_fen", (json_int_t)-amount));
 	}
@@ -748,15 +819,13 @@ static int credit_fn(db_tx *tx, void *arg)
 		return ST_DB;
 	if ((rc = bill_load_tx(tx, who->tenant_id, id, &c->out)) != ST_OK)
 		return rc;
-	json_t *d = json_pack("{s:I, s:s, s:s, s:I}", "amount_fen", (json_int_t)amount, "reason", jstr(c->in, "reason"),
+	json_t *d = json_pack("{s:I, s:s?, s:s, s:I}", "amount_fen", (json_int_t)amount, "reason", jstr(c->in, "reason"),
 			      "credit_of", b.number, "credit_of_id", (json_int_t)b.id);
 	bill_event_data(d, c->out);
 	rc = wo_event_add(tx, c->a, b.order_id, "credit_note", d, true);
 	json_decref(d);
 	if (rc == ST_OK)
 		rc = audit_add(tx, c->a, "create", "credit_note", id, NULL, c->out);
-	if (rc == ST_OK)
-		rc = wo_touch_tx(tx, b.order_id);
 	if (rc == ST_OK) {
 		char loc[64];
 		snprintf(loc, sizeof loc, "/api/v1/bills/%lld", (long long)id);
@@ -784,12 +853,12 @@ static int void_fn(db_tx *tx, void *arg)
 		return rc;
 	if (c->if_match && c->if_match != b.version) {
 		c->info->current_version = b.version;
-		bill_load_tx(tx, who->tenant_id, b.id, &c->out);
+		bill_load_tx(tx, who->tenant_id, b.id, &c->info->current);
 		return ST_STALE;
 	}
 	if (!strcmp(b.state, "void"))
 		return fail(c->info, ST_CONFLICT, "bill", "bill %s is void already%s", b.number, NULL);
-	if (b.paid != b.refunded || (!strcmp(b.kind, "credit") && b.refunded))
+	if (b.paid != b.refunded)
 		return fail(c->info, ST_CONFLICT, "bill", "bill %s has payments that are not refunded: refund them first%s",
 			    b.number, NULL);
 	if (!strcmp(b.kind, "bill") && (!strcmp(status, "settled") || !strcmp(status, "closed") ||
@@ -809,15 +878,13 @@ static int void_fn(db_tx *tx, void *arg)
 	if (rc == ST_OK)
 		rc = bill_load_tx(tx, who->tenant_id, b.id, &c->out);
 	if (rc == ST_OK) {
-		json_t *d = json_pack("{s:s}", "reason", c->reason);
+		json_t *d = json_pack("{s:s?}", "reason", c->reason);
 		bill_event_data(d, c->out);
 		rc = wo_event_add(tx, c->a, b.order_id, "bill_void", d, false);
 		json_decref(d);
 	}
 	if (rc == ST_OK)
 		rc = audit_add(tx, c->a, "void", "bill", b.id, before, c->out);
-	if (rc == ST_OK)
-		rc = wo_touch_tx(tx, b.order_id);
 	json_decref(before);
 	return rc;
 }
@@ -826,13 +893,7 @@ int store_bill_void(db *d, const actor *a, int64_t id, int64_t if_match, const c
 		    st_info *info)
 {
 	struct bl_ctx c = {.a = a, .id = id, .if_match = if_match, .reason = reason, .info = info};
-	int rc = db_write(d, void_fn, &c);
-	if (rc != ST_OK && rc != ST_STALE) {
-		json_decref(c.out);
-		c.out = NULL;
-	}
-	*out = c.out;
-	return rc;
+	return run_write(d, void_fn, &c, out);
 }
 
 /* --- delivery and confirmation -------------------------------------------------------- */
@@ -853,7 +914,7 @@ static int deliver_fn(db_tx *tx, void *arg)
 	struct bl_ctx *c = arg;
 	const principal *who = c->a->who;
 	char status[24] = "";
-	int rc = wo_lock_tx(tx, who, c->id, c->if_match, c->info, status, sizeof status);
+	int rc = order_lock_tx(tx, who, c->id, c->if_match, c->info, status, sizeof status);
 	if (rc != ST_OK)
 		return rc;
 	static const char *const ok[] = {"completed", "qc_passed", "settled", "closed", NULL};
@@ -905,7 +966,7 @@ static int confirm_fn(db_tx *tx, void *arg)
 	struct bl_ctx *c = arg;
 	const principal *who = c->a->who;
 	char status[24] = "";
-	int rc = wo_lock_tx(tx, who, c->id, c->if_match, c->info, status, sizeof status);
+	int rc = order_lock_tx(tx, who, c->id, c->if_match, c->info, status, sizeof status);
 	if (rc != ST_OK)
 		return rc;
 	if (strcmp(status, "settled") && strcmp(status, "closed") && strcmp(status, "followed_up"))
@@ -914,7 +975,14 @@ static int confirm_fn(db_tx *tx, void *arg)
 	json_t *before = NULL;
 	if ((rc = wo_load_tx(tx, who, c->id, &before)) != ST_OK)
 		return rc;
-	if (!json_is_null(json_object_get(before, "confirmed_at")) && json_object_get(before, "confirmed_at")) {
+	int64_t confirmed = 0;
+	dbv pq[] = {VI(who->tenant_id), VI(c->id)};
+	if (db_query_int(tx, "SELECT COALESCE(confirmed_at, 0) FROM work_orders WHERE tenant_id = ? AND id = ?", pq, 2,
+			 &confirmed) != ST_OK) {
+		json_decref(before);
+		return ST_DB;
+	}
+	if (confirmed) {
 		json_decref(before);
 		return fail(c->info, ST_CONFLICT, "confirmed_at", "the customer has confirmed this order already%s%s", NULL,
 			    NULL);
@@ -925,20 +993,10 @@ static int confirm_fn(db_tx *tx, void *arg)
 		by = jstr(json_object_get(before, "customer"), "name");
 	if (!by || !*by)
 		by = who->name;
-	if (jstr(c->in, "_sig_b64")) {
-		dbv ps[] = {VI(who->tenant_id), VI(c->id), VT(jstr(c->in, "_sig_mime")),
-			    VI(json_integer_value(json_object_get(c->in, "_sig_size"))),
-			    VI(json_integer_value(json_object_get(c->in, "_sig_w"))),
-			    VI(json_integer_value(json_object_get(c->in, "_sig_h"))), VT(jstr(c->in, "_sig_b64")),
-			    who->user_id ? VI(who->user_id) : VN, VI(now)};
-		if (db_query_int(tx,
-				 "INSERT INTO attachments(tenant_id, order_id, kind, name, mime, size, width, height, data_b64, "
-				 "caption, created_by, created_at) VALUES (?, ?, 'signature', 'confirm', ?, ?, ?, ?, ?, "
-				 "'delivery confirmation', ?, ?) RETURNING id",
-				 ps, 9, &sig) != ST_OK) {
-			json_decref(before);
-			return ST_DB;
-		}
+	if (jstr(c->in, "signature") &&
+	    (rc = sig_store_tx(tx, c->a, c->id, jstr(c->in, "signature"), "confirm", &sig, c->info)) != ST_OK) {
+		json_decref(before);
+		return rc;
 	}
 	const char *channel = jstr(c->in, "channel");
 	int64_t rating = json_integer_value(json_object_get(c->in, "rating"));
@@ -960,7 +1018,7 @@ static int confirm_fn(db_tx *tx, void *arg)
 	if (rc == ST_OK)
 		rc = wo_touch_tx(tx, c->id);
 	if (rc == ST_OK) {
-		json_t *d = json_pack("{s:I, s:s, s:s}", "rating", (json_int_t)rating, "channel", channel, "by_name", by);
+		json_t *d = json_pack("{s:I, s:s?, s:s?}", "rating", (json_int_t)rating, "channel", channel, "by_name", by);
 		if (jstr(c->in, "comment"))
 			json_object_set_new(d, "comment", json_string(jstr(c->in, "comment")));
 		if (sig)

@@ -458,6 +458,10 @@ static int gen_fn(db_tx *tx, void *arg)
 					    care_outcome_parse(db_text(r, i, 7)));
 		if (due > g->until)
 			continue;
+		/* a contact that fell due before the plan (or this tenant) started is due on the day
+		 * the task is made: "overdue" counts from when someone had the task, not from 2023 */
+		if (due < g->today)
+			due = g->today;
 		char day[11], cl[2] = {c0, 0};
 		wty_day_format(due, day);
 		dbv pi[] = {VI(who->tenant_id), VI(g->last_id), db_isnull(r, i, 2) ? VN : VI(db_int(r, i, 2)), VT(cl), VT(day),

@@ -30,7 +30,6 @@ struct cu_ctx {
 	json_t *in, *out;
 	st_info *info;
 	bool no_phone_lock; /* import: thousands of rows in one transaction (PostgreSQL's lock table is finite) */
-	bool import;        /* import: the audit row shows the imported body (no read-back per row) */
 };
 
 /* Pinyin initials of a name for the search (util/pinyin.c), at most 64 letters. */
@@ -247,14 +246,6 @@ static int insert_one(db_tx *tx, struct cu_ctx *c)
 		return rc;
 	if ((rc = addresses_set(tx, who->tenant_id, c->id, json_object_get(in, "addresses"))) != ST_OK)
 		return rc;
-	if (c->import) {
-		/* a hundred thousand rows: the audit row shows what was imported, not a read-back */
-		json_t *after = json_deep_copy(in);
-		json_object_set_new(after, "id", json_integer(c->id));
-		rc = audit_add(tx, c->a, "import", "customer", c->id, NULL, after);
-		json_decref(after);
-		return rc;
-	}
 	if ((rc = cu_load(tx, who, c->id, &c->out)) != ST_OK)
 		return rc;
 	return audit_add(tx, c->a, "create", "customer", c->id, NULL, c->out);
@@ -356,40 +347,151 @@ struct import_ctx {
 	json_t *ids;
 };
 
+/* Owners of the file's phones, 400 per query: phone → customer id into owners. */
+static int phone_owners(db_tx *tx, int64_t tenant, json_t *rows, json_t *owners)
+{
+	json_t *all = json_array();
+	size_t i, k;
+	json_t *row, *ph;
+	json_array_foreach(rows, i, row) json_array_foreach(json_object_get(row, "phones"), k, ph) json_array_append(all, ph);
+	int rc = ST_OK;
+	enum { CHUNK = 400 };
+	dbv p[CHUNK + 1];
+	buf sql;
+	buf_init(&sql, 0);
+	for (size_t at = 0; at < json_array_size(all) && rc == ST_OK; at += CHUNK) {
+		size_t n = json_array_size(all) - at < CHUNK ? json_array_size(all) - at : CHUNK;
+		buf_reset(&sql);
+		buf_puts(&sql, "SELECT phone, customer_id FROM customer_phones WHERE tenant_id = ? AND phone IN (");
+		p[0] = VI(tenant);
+		for (size_t j = 0; j < n; j++) {
+			buf_puts(&sql, j ? ", ?" : "?");
+			p[j + 1] = VT(json_string_value(json_array_get(all, at + j)));
+		}
+		buf_puts(&sql, ")");
+		db_res *r;
+		if (db_query(tx, sql.data, p, (int)n + 1, &r) != DB_OK) {
+			rc = ST_DB;
+			break;
+		}
+		for (int j = 0; j < db_rows(r); j++)
+			json_object_set_new(owners, db_text(r, j, 0), json_integer(db_int(r, j, 1)));
+		db_res_free(r);
+	}
+	buf_free(&sql);
+	json_decref(all);
+	return rc;
+}
+
+/* One checked row whose phones are known to be free: the customer, phones, addresses, audit. */
+static int import_insert(db_tx *tx, struct cu_ctx *c, json_t *in)
+{
+	const principal *who = c->a->who;
+	int64_t now = now_ms();
+	char ini[65];
+	initials_of(jstr(in, "name"), ini);
+	char *tags = dump_or_null(in, "tags"), *consent = dump_or_null(in, "consent");
+	dbv p[] = {VI(who->tenant_id), VI(who->org_id), VT(jstr(in, "kind") ? jstr(in, "kind") : "person"), VT(jstr(in, "name")),
+		   VT(jstr(in, "class") ? jstr(in, "class") : "C"), VT(jstr(in, "source")), VT(tags), VT(consent),
+		   VT(jstr(in, "notes")), VI(now), VI(now), VT(ini)};
+	int rc = db_query_int(tx,
+			      "INSERT INTO customers(tenant_id, org_id, kind, name, class, source, tags_json, consent_json, notes, "
+			      "created_at, updated_at, name_initials) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			      p, 12, &c->id);
+	free(tags);
+	free(consent);
+	if (rc != ST_OK)
+		return ST_DB;
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(in, "phones"), i, v) {
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = json_equal(json_array_get(json_object_get(in, "phones"), k), v);
+		if (seen)
+			continue;
+		dbv pp[] = {VI(who->tenant_id), VI(c->id), VT(json_string_value(v))};
+		int e = db_exec(tx, "INSERT INTO customer_phones(tenant_id, customer_id, phone) VALUES (?, ?, ?)", pp, 3);
+		if (e == DB_UNIQUE) {
+			/* taken by another transaction since the check: the whole import stops */
+			snprintf(c->info->field, sizeof c->info->field, "phones");
+			snprintf(c->info->detail, sizeof c->info->detail, "the phone %s was just given to another customer",
+				 json_string_value(v));
+			return ST_CONFLICT;
+		}
+		if (e != DB_OK)
+			return ST_DB;
+	}
+	json_array_foreach(json_object_get(in, "addresses"), i, v) {
+		dbv pa[] = {VI(who->tenant_id), VI(c->id), VT(jstr(v, "text"))};
+		if (db_exec(tx, "INSERT INTO customer_addresses(tenant_id, customer_id, text) VALUES (?, ?, ?)", pa, 3) != DB_OK)
+			return ST_DB;
+	}
+	json_t *after = json_deep_copy(in);
+	json_object_set_new(after, "id", json_integer(c->id));
+	rc = audit_add(tx, c->a, "import", "customer", c->id, NULL, after);
+	json_decref(after);
+	return rc;
+}
+
+/* Every phone is checked first (one query per 400 phones): a phone of an existing customer
+ * or of an earlier row is a row error. Only a clean file that is not a dry run is written. */
 static int import_fn(db_tx *tx, void *arg)
 {
 	struct import_ctx *m = arg;
-	size_t i;
-	json_t *row;
+	const principal *who = m->c.a->who;
+	json_t *owners = json_object(), *in_file = json_object();
+	int rc = phone_owners(tx, who->tenant_id, m->rows, owners);
+	size_t i, k;
+	json_t *row, *ph;
+	json_array_foreach(m->rows, i, row) {
+		if (rc != ST_OK)
+			break;
+		json_array_foreach(json_object_get(row, "phones"), k, ph) {
+			const char *p = json_string_value(ph);
+			json_t *owner = json_object_get(owners, p), *earlier = json_object_get(in_file, p);
+			char why[200];
+			if (owner)
+				snprintf(why, sizeof why, "the phone %s already belongs to customer %lld", p,
+					 (long long)json_integer_value(owner));
+			else if (earlier && !json_equal(earlier, json_array_get(m->lines, i)))
+				snprintf(why, sizeof why, "the phone %s is also in row %lld", p, (long long)json_integer_value(earlier));
+			else {
+				json_object_set(in_file, p, json_array_get(m->lines, i));
+				continue;
+			}
+			json_array_append_new(m->errors, json_pack("{s:O, s:s, s:s, s:s, s:I}", "row", json_array_get(m->lines, i),
+								   "column", "phones", "code", "phone_taken", "reason", why,
+								   "existing_id", (json_int_t)(owner ? json_integer_value(owner) : 0)));
+			break;
+		}
+	}
+	json_decref(owners);
+	json_decref(in_file);
+	if (rc != ST_OK)
+		return rc;
+	if (json_array_size(m->errors) || m->dry_run)
+		return ST_CONFLICT; /* nothing written: the caller reports */
 	json_array_foreach(m->rows, i, row) {
 		st_info info = {0};
-		m->c.in = row;
 		m->c.info = &info;
-		json_decref(m->c.out);
-		m->c.out = NULL;
-		int rc = insert_one(tx, &m->c);
-		if (rc == ST_CONFLICT || rc == ST_INVALID) {
-			json_array_append_new(m->errors, json_pack("{s:O, s:s, s:s, s:s, s:I}", "row", json_array_get(m->lines, i),
-								   "column", info.field[0] ? info.field : "phones", "code",
-								   rc == ST_CONFLICT ? "phone_taken" : "invalid", "reason", info.detail,
-								   "existing_id", (json_int_t)info.existing_id));
-			continue;
+		rc = import_insert(tx, &m->c, row);
+		if (rc == ST_CONFLICT) {
+			json_array_append_new(m->errors, json_pack("{s:O, s:s, s:s, s:s}", "row", json_array_get(m->lines, i), "column",
+								   "phones", "code", "phone_taken", "reason", info.detail));
+			return ST_CONFLICT;
 		}
 		if (rc != ST_OK)
 			return rc;
 		json_array_append_new(m->ids, json_integer(m->c.id));
 	}
-	json_decref(m->c.out);
-	m->c.out = NULL;
-	if (json_array_size(m->errors) || m->dry_run)
-		return ST_CONFLICT; /* roll everything back */
 	return ST_OK;
 }
 
 int store_cust_import(db *d, const actor *a, json_t *rows, json_t *lines, bool dry_run, json_t **errors,
 		      json_t **ids)
 {
-	struct import_ctx m = {.c = {.a = a, .no_phone_lock = true, .import = true}, .rows = rows, .lines = lines, .dry_run = dry_run,
+	struct import_ctx m = {.c = {.a = a, .no_phone_lock = true}, .rows = rows, .lines = lines, .dry_run = dry_run,
 			       .errors = json_array(), .ids = json_array()};
 	int rc = db_write(d, import_fn, &m);
 	if (rc == ST_CONFLICT && (dry_run || json_array_size(m.errors)))

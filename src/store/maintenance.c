@@ -27,70 +27,120 @@ static int cmp_due(const void *a, const void *b)
 	return strcmp(x ? x : "", y ? y : "");
 }
 
-/* The next service of one asset (row r of the asset query), or NULL if none is due by `until`. */
-static json_t *asset_due(db_tx *tx, struct md_ctx *c, db_res *r, int row)
+/* What the due day of a page of assets needs besides the asset rows, read in two queries
+ * for the whole page (not two per asset): the mileage readings and the number of finished
+ * maintenance orders of each, and each model's schedule parsed once. */
+struct due_facts {
+	json_t *row_of;     /* "asset id" → row index */
+	maint_reading **rd; /* per row */
+	int *nrd;
+	int64_t *done;
+	json_t *sched;      /* "model id" → parsed schedule */
+};
+
+static void facts_free(struct due_facts *f, int rows)
+{
+	for (int i = 0; f->rd && i < rows; i++)
+		free(f->rd[i]);
+	free(f->rd);
+	free(f->nrd);
+	free(f->done);
+	json_decref(f->row_of);
+	json_decref(f->sched);
+}
+
+static int facts_load(db_tx *tx, int64_t tenant, db_res *r, struct due_facts *f)
+{
+	int rows = db_rows(r);
+	f->row_of = json_object();
+	f->sched = json_object();
+	f->rd = xcalloc((size_t)rows + 1, sizeof *f->rd);
+	f->nrd = xcalloc((size_t)rows + 1, sizeof *f->nrd);
+	f->done = xcalloc((size_t)rows + 1, sizeof *f->done);
+	if (!rows)
+		return ST_OK;
+	buf ids;
+	buf_init(&ids, 0);
+	for (int i = 0; i < rows; i++) {
+		buf_printf(&ids, "%s%lld", i ? "," : "", (long long)db_int(r, i, 0));
+		json_object_set_new(f->row_of, db_text(r, i, 0), json_integer(i));
+		const char *mid = db_text(r, i, 7);
+		if (!json_object_get(f->sched, mid)) {
+			json_t *sc = json_loads(db_text(r, i, 4) ? db_text(r, i, 4) : "[]", 0, NULL);
+			json_object_set_new(f->sched, mid, sc ? sc : json_array());
+		}
+	}
+	/* asset ids are integers printed here, never user text */
+	char *q1 = xasprintf("SELECT asset_id, read_on, km, odometer_change FROM asset_readings WHERE tenant_id = ? AND "
+			     "asset_id IN (%s) ORDER BY asset_id, id", ids.data);
+	char *q2 = xasprintf("SELECT asset_id, count(*) FROM work_orders WHERE tenant_id = ? AND asset_id IN (%s) AND "
+			     "type = 'maintenance' AND status IN ('completed', 'qc_passed', 'settled', 'closed', 'followed_up') "
+			     "GROUP BY asset_id", ids.data);
+	buf_free(&ids);
+	dbv p[] = {VI(tenant)};
+	db_res *r1 = NULL, *r2 = NULL;
+	int rc = ST_DB;
+	if (db_query(tx, q1, p, 1, &r1) != DB_OK || db_query(tx, q2, p, 1, &r2) != DB_OK)
+		goto out;
+	for (int k = 0; k < db_rows(r1); k++) {
+		json_t *at = json_object_get(f->row_of, db_text(r1, k, 0));
+		int32_t day;
+		if (!at || !wty_day_parse(db_text(r1, k, 1), &day))
+			continue;
+		int i = (int)json_integer_value(at);
+		f->rd[i] = xrealloc(f->rd[i], (size_t)(f->nrd[i] + 1) * sizeof **f->rd);
+		f->rd[i][f->nrd[i]++] = (maint_reading){day, db_int(r1, k, 2), db_int(r1, k, 3) != 0};
+	}
+	for (int k = 0; k < db_rows(r2); k++) {
+		json_t *at = json_object_get(f->row_of, db_text(r2, k, 0));
+		if (at)
+			f->done[json_integer_value(at)] = db_int(r2, k, 1);
+	}
+	rc = ST_OK;
+out:
+	db_res_free(r1);
+	db_res_free(r2);
+	free(q1);
+	free(q2);
+	return rc;
+}
+
+/* The next service of the asset of row `row`, or NULL if none is due by `until`. */
+static json_t *asset_due(struct md_ctx *c, db_res *r, int row, const struct due_facts *f)
 {
 	int64_t id = db_int(r, row, 0);
 	int32_t buy;
 	if (!wty_day_parse(db_text(r, row, 3), &buy))
 		return NULL;
-	json_t *sched = json_loads(db_text(r, row, 4), 0, NULL);
-	if (!json_is_array(sched) || !json_array_size(sched)) {
-		json_decref(sched);
-		return NULL;
-	}
+	json_t *sched = json_object_get(f->sched, db_text(r, row, 7));
 	size_t n = json_array_size(sched);
-	maint_step *steps = xcalloc(n, sizeof *steps);
+	if (!n || n > 64)
+		return NULL;
+	maint_step steps[64];
 	for (size_t i = 0; i < n; i++) {
 		steps[i].km = json_integer_value(json_object_get(json_array_get(sched, i), "km"));
 		steps[i].months = (int)json_integer_value(json_object_get(json_array_get(sched, i), "months"));
 	}
-	dbv p[] = {VI(c->who->tenant_id), VI(id)};
-	db_res *rr = NULL;
-	json_t *o = NULL;
-	maint_reading *rd = NULL;
-	if (db_query(tx, "SELECT read_on, km, odometer_change FROM asset_readings WHERE tenant_id = ? AND asset_id = ? ORDER BY id",
-		     p, 2, &rr) != DB_OK)
-		goto out;
-	int nr = db_rows(rr);
-	rd = xcalloc((size_t)nr + 1, sizeof *rd);
-	int k = 0;
-	for (int i = 0; i < nr; i++)
-		if (wty_day_parse(db_text(rr, i, 0), &rd[k].day)) {
-			rd[k].km = db_int(rr, i, 1);
-			rd[k].odometer_change = db_int(rr, i, 2) != 0;
-			k++;
-		}
-	int64_t done = 0;
-	if (db_query_int(tx,
-			 "SELECT count(*) FROM work_orders WHERE tenant_id = ? AND asset_id = ? AND type = 'maintenance' AND "
-			 "status IN ('completed', 'qc_passed', 'settled', 'closed', 'followed_up')",
-			 p, 2, &done) != ST_OK)
-		goto out;
+	int64_t done = f->done[row];
 	maint_input in = {.purchase_day = buy, .today = c->today, .steps = steps, .nsteps = (int)n, .done = (int)done,
-			  .readings = rd, .nreadings = k};
+			  .readings = f->rd[row], .nreadings = f->nrd[row]};
 	maint_due d;
 	maint_next(&in, &d);
 	if (d.step < 0 || d.due_day > c->until)
-		goto out;
+		return NULL;
 	char due[11];
 	wty_day_format(d.due_day, due);
 	json_t *step = json_array_get(sched, (size_t)d.step);
-	o = json_pack("{s:I, s:s, s:s?, s:{s:I, s:s}, s:{s:I, s:s, s:s, s:s}, s:s, s:I, s:O, s:s, s:s, s:I, s:s}",
-		      "asset_id", (json_int_t)id, "serial", db_text(r, row, 1), "plate", db_text(r, row, 2),
-		      "customer", "id", (json_int_t)db_int(r, row, 5), "name", db_text(r, row, 6),
-		      "model", "id", (json_int_t)db_int(r, row, 7), "brand", db_text(r, row, 8), "category",
-		      db_text(r, row, 9), "model", db_text(r, row, 10),
-		      "purchase_date", db_text(r, row, 3), "service_index", (json_int_t)d.step, "service", step,
-		      "due_date", due, "due_by", d.by_km ? "km" : "time", "services_done", (json_int_t)done,
-		      "status", d.due_day < c->today ? "overdue" : "due");
+	json_t *o = json_pack("{s:I, s:s, s:s?, s:{s:I, s:s}, s:{s:I, s:s, s:s, s:s}, s:s, s:I, s:O, s:s, s:s, s:I, s:s}",
+			      "asset_id", (json_int_t)id, "serial", db_text(r, row, 1), "plate", db_text(r, row, 2),
+			      "customer", "id", (json_int_t)db_int(r, row, 5), "name", db_text(r, row, 6),
+			      "model", "id", (json_int_t)db_int(r, row, 7), "brand", db_text(r, row, 8), "category",
+			      db_text(r, row, 9), "model", db_text(r, row, 10),
+			      "purchase_date", db_text(r, row, 3), "service_index", (json_int_t)d.step, "service", step,
+			      "due_date", due, "due_by", d.by_km ? "km" : "time", "services_done", (json_int_t)done,
+			      "status", d.due_day < c->today ? "overdue" : "due");
 	json_object_set_new(o, "estimated_km", d.est_km >= 0 ? json_integer(d.est_km) : json_null());
 	json_object_set_new(o, "customer_org_id", db_isnull(r, row, 11) ? json_null() : json_integer(db_int(r, row, 11)));
-out:
-	db_res_free(rr);
-	free(rd);
-	free(steps);
-	json_decref(sched);
 	return o;
 }
 
@@ -116,13 +166,17 @@ static void due_scope(buf *sql, dbv *p, int *n, const principal *who, const char
 }
 
 /* Exact due of each candidate row of r; the ones due by `until` go to c->out. */
-static void due_rows(db_tx *tx, struct md_ctx *c, db_res *r)
+static int due_rows(db_tx *tx, struct md_ctx *c, db_res *r)
 {
-	for (int i = 0; i < db_rows(r); i++) {
-		json_t *o = asset_due(tx, c, r, i);
+	struct due_facts f = {0};
+	int rc = facts_load(tx, c->who->tenant_id, r, &f);
+	for (int i = 0; rc == ST_OK && i < db_rows(r); i++) {
+		json_t *o = asset_due(c, r, i, &f);
 		if (o)
 			json_array_append_new(c->out, o);
 	}
+	facts_free(&f, db_rows(r));
+	return rc;
 }
 
 static void sort_due(json_t *arr)
@@ -171,8 +225,10 @@ static int due_fn(db_tx *tx, void *arg)
 	buf_free(&sql);
 	if (e != DB_OK)
 		return ST_DB;
-	due_rows(tx, c, r);
+	int rc = due_rows(tx, c, r);
 	db_res_free(r);
+	if (rc != ST_OK)
+		return rc;
 	/* cached: earliest first, a page at a time */
 	int page = c->limit * 2 < 200 ? 200 : c->limit * 2;
 	char last_due[11] = "";
@@ -196,7 +252,10 @@ static int due_fn(db_tx *tx, void *arg)
 		if (e != DB_OK)
 			return ST_DB;
 		int rows = db_rows(r);
-		due_rows(tx, c, r);
+		if ((rc = due_rows(tx, c, r)) != ST_OK) {
+			db_res_free(r);
+			return rc;
+		}
 		if (rows) {
 			snprintf(last_due, sizeof last_due, "%s", db_text(r, rows - 1, 12) ? db_text(r, rows - 1, 12) : "");
 			last_id = db_int(r, rows - 1, 0);
@@ -252,8 +311,13 @@ int maint_due_update_tx(db_tx *tx, int64_t tenant_id, int64_t asset_id)
 	principal sys = {.tenant_id = tenant_id};
 	/* until the end of time: asset_due answers for any due day */
 	struct md_ctx c = {.who = &sys, .today = 0, .until = INT32_MAX - 1};
-	json_t *o = asset_due(tx, &c, r, 0);
+	struct due_facts f = {0};
+	int rc = facts_load(tx, tenant_id, r, &f);
+	json_t *o = rc == ST_OK ? asset_due(&c, r, 0, &f) : NULL;
+	facts_free(&f, db_rows(r));
 	db_res_free(r);
+	if (rc != ST_OK)
+		return rc;
 	const char *due = o ? jstr(o, "due_date") : DUE_NEVER;
 	dbv pu[] = {VT(due), VI(asset_id)};
 	int e = db_exec(tx, "UPDATE assets SET next_due_on = ? WHERE id = ?", pu, 2);

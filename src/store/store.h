@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "domain/sla.h"
 #include "http/http.h"
 #include "store/db.h"
 
@@ -175,8 +176,8 @@ int store_bill_void(db *d, const actor *a, int64_t id, int64_t if_match, const c
  * closes a settled order in the same transaction. */
 int store_wo_deliver(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
 int store_wo_delivery_suggest(db *d, const principal *who, int64_t id, json_t **out);
-/* in: {rating, comment, channel, by_name, _sig_mime, _sig_b64, _sig_size, _sig_w, _sig_h}; closes
- * a settled order in the same transaction. */
+/* in: {rating, comment, channel, by_name, signature (data URL, see sig_parse)}; closes a settled
+ * order in the same transaction. */
 int store_wo_confirm(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
 
 /* --- lines, estimate, approvals, car reception (wo_lines.c, attachments_sig.c; issue 4 items 4-6) ---
@@ -248,6 +249,131 @@ int asset_reading_add_tx(db_tx *tx, const actor *a, int64_t id, json_t *in, json
 int asset_warranty_facts_tx(db_tx *tx, const principal *who, int64_t id, const char *fault_code, json_t **out);
 int asset_warranty_decide(json_t *facts, int32_t fail_day, int fault, int64_t mileage, bool exchange_possible,
 			  struct wty_decision *d);
+
+/* --- live progress, list counts, saved filters (live.c, saved_filters.c; issue 4 items 11-12) ---
+ * wo_state_counts is moved by wo_counts_move on every create and transition; a writer that
+ * changes an order's status or org_id another way (a bulk loader) calls wo_counts_rebuild_tx. */
+int wo_counts_rebuild_tx(db_tx *tx, int64_t tenant_id);
+/* {"counts":{"new":12,…},"late":3,"total":N} over the caller's scope. */
+int store_wo_summary(db *d, const principal *who, json_t **out);
+/* The wall board: {"columns":{"new":[card…],…},"now"}, at most `limit` newest cards per state. */
+extern const char *const wo_board_states[]; /* NULL-terminated */
+int store_wo_board(db *d, const principal *who, int limit, json_t **out);
+
+/* A timeline row as the live stream (api/events.c) carries it, with what its audience check
+ * needs: the order's tenant, organisation path and customer, and whether the row is public. */
+typedef struct live_event {
+	int64_t id, tenant_id, order_id, customer_id, at, actor_id;
+	bool public_;
+	char number[40], event[40], status[24], org_path[256], actor_name[128];
+} live_event;
+#define LIVE_MAX_IDS 64
+/* Rows with id > after, ascending, at most max; or (ids != NULL) the rows with these ids
+ * (at most LIVE_MAX_IDS). *out is the caller's to free. */
+int store_live_events(db *d, int64_t after, const int64_t *ids, int nids, int max, live_event **out, int *n);
+int store_live_max_id(db *d, int64_t *out);
+
+/* A user's saved list filters: {"id","name","query":{…},"created_at"}; the caller's own only. */
+#define SAVED_FILTERS_MAX 50
+int store_filters_list(db *d, const principal *who, json_t **items);
+/* in: {"name","query"} checked; ST_CONFLICT (info->field) for a taken name or the 51st filter. */
+int store_filter_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+int store_filter_delete(db *d, const actor *a, int64_t id);
+
+/* --- classification, SLA, calendar and tenant settings (sla.c, catalog.c, settings.c; issue 4
+ * item 3) ---
+ * Fault categories are a tree with a materialised path ("/3/7/"); an SLA policy gives the four
+ * deadlines in minutes for a priority, optionally narrowed to a contract and/or a region (the
+ * most specific wins, else the built-in default of domain/sla.c); the working calendar is the
+ * week, the hours and the holidays / 调休 days of the tenant. Bodies are checked by the handlers
+ * (src/api/settings.c); the store checks what needs the database (codes taken, parents, order). */
+/* The tenant's calendar as domain/sla.h wants it, with the exceptional days from `from_ms`'s
+ * local day on (cal points into the owned lists; sla_cal_free releases them). */
+typedef struct sla_cal_data {
+	sla_calendar cal;
+	int32_t *holidays, *workdays;
+} sla_cal_data;
+int sla_cal_load_tx(db_tx *tx, int64_t tenant_id, int64_t from_ms, sla_cal_data *out);
+void sla_cal_free(sla_cal_data *c);
+/* The breach sweep (scheduler job): every open order of every tenant whose deadline has passed
+ * unmet and is not yet marked gets the kind appended to sla_breached and an "sla_breach"
+ * timeline row {kind, due}. *recorded counts the breaches written. */
+int store_sla_sweep(db *d, int64_t now, int64_t *recorded);
+/* The policy that applies and the deadlines it gives an order created at created_ms:
+ * {"policy":{…,"source":"policy"|"default"},"response_due":…,"answer_due":…,…}. */
+int store_sla_preview(db *d, const principal *who, const char *priority, const char *contract, const char *region,
+		      int64_t created_ms, json_t **out);
+
+int store_fc_list(db *d, const principal *who, const char *q, int64_t parent_id, int limit, int64_t cursor,
+		  json_t **items, int64_t *next);
+int store_fc_get(db *d, const principal *who, int64_t id, json_t **out);
+int store_fc_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+int store_fc_update(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
+/* Refused (ST_CONFLICT) while it has children or orders use it. */
+int store_fc_delete(db *d, const actor *a, int64_t id, st_info *info);
+int store_slap_list(db *d, const principal *who, const char *priority, int limit, int64_t cursor, json_t **items,
+		    int64_t *next);
+int store_slap_get(db *d, const principal *who, int64_t id, json_t **out);
+int store_slap_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+int store_slap_update(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
+int store_slap_delete(db *d, const actor *a, int64_t id, st_info *info);
+/* {"weekdays":[1..7],"start_min","end_min","tz_offset_min","days":[{"day","kind","name"}]};
+ * put replaces the week and (when given) the list of days. */
+int store_calendar_get(db *d, const principal *who, json_t **out);
+int store_calendar_put(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+/* The intake suggestion: the category's default type and priority (nearest ancestor that has
+ * one), raised one step for a class A customer or a service contract. cls may be NULL. */
+int store_intake_suggest(db *d, const principal *who, int64_t category_id, const char *cls, const char *contract,
+			 json_t **out, st_info *info);
+/* Seed the default fault-category tree (home appliances and a car workshop) if the tenant has
+ * no category yet. */
+int lifecycle_defaults_tx(db_tx *tx, int64_t tenant_id);
+
+/* Tenant settings: the known keys, their types, ranges and defaults (settings.c). settings_get_tx
+ * answers a known key's default when the tenant has not set it (company_name: the tenant's name). */
+enum setting_type { SET_INT, SET_BOOL, SET_TEXT, SET_ROLE_BP };
+struct setting_def {
+	const char *key;
+	enum setting_type type;
+	int64_t min, max;       /* SET_INT: the range; SET_TEXT: max characters in max */
+	const char *def_json;   /* the default as JSON text; NULL: computed (company_name) */
+};
+extern const struct setting_def setting_defs[];
+const struct setting_def *setting_find(const char *key);
+/* {key: value, …, "defaults": {key: default}} */
+int store_settings_get(db *d, const principal *who, json_t **out);
+/* in: checked {key: value | null (back to the default)} → the settings as get shows them. */
+int store_settings_patch(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+
+/* --- execution: photos, work log, checklists, QC template, rework report (wo_exec.c,
+ * reports.c; issue 4 items 7-8) ---
+ * Photos are attachments of kind photo whose bytes were checked by decoding (util/image.h);
+ * attachments (photos and signatures) are read through their order's scope. */
+/* in: {name, caption, mime, size, width, height, _data_b64, _thumb_b64} → the photo without data. */
+int store_photo_add(db *d, const actor *a, int64_t order_id, json_t *in, json_t **out, st_info *info);
+int store_photo_list(db *d, const principal *who, int64_t order_id, json_t **items);
+/* Refused (ST_CONFLICT) once the order is settled: photos are then evidence. */
+int store_photo_delete(db *d, const actor *a, int64_t order_id, int64_t id, st_info *info);
+/* An attachment's content type and base64 data (both caller frees); thumb: its thumbnail
+ * (image/jpeg) when it has one. ST_NOT_FOUND outside the caller's scope. */
+int store_attachment_data(db *d, const principal *who, int64_t id, bool thumb, char **mime, char **b64);
+/* The caller's work log on an order. Start: taken/on_the_way/in_service only, a technician on
+ * their own order only (ST_FORBIDDEN), one running entry per user (ST_CONFLICT with
+ * running_order_* in info->current). Stop: the caller's running entry on this order. */
+int store_worklog_start(db *d, const actor *a, int64_t order_id, const char *note, json_t **out, st_info *info);
+int store_worklog_stop(db *d, const actor *a, int64_t order_id, const char *note, json_t **out, st_info *info);
+/* {items:[{…, minutes, running}], total_minutes, by_user, my_running, now} */
+int store_worklog_list(db *d, const principal *who, int64_t order_id, json_t **out);
+/* The execution checklist: the template merged with what was saved {items, source, …}. */
+int store_checklist_get(db *d, const principal *who, int64_t order_id, json_t **out);
+/* items: checked [{key, label?, checked, note?}]; If-Match on the order; bumps its version. */
+int store_checklist_save(db *d, const actor *a, int64_t order_id, int64_t if_match, json_t *items, json_t **out,
+			 st_info *info);
+/* The QC template: one item per actual line, safety items, no new damage vs the reception. */
+int store_qc_template(db *d, const principal *who, int64_t order_id, json_t **out);
+/* Rework per technician in [from, to) over the caller's subtree; technician_id (0 = none) adds
+ * that technician's orders. */
+int store_report_rework(db *d, const principal *who, int64_t from, int64_t to, int64_t technician_id, json_t **out);
 
 /* --- the customer archive (customers.c, models.c, assets.c; issue 3) --- */
 typedef struct cust_filter {

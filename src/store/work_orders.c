@@ -269,19 +269,18 @@ static int create_fn(db_tx *tx, void *arg)
 			  "VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 			  "RETURNING id",
 			  p, 27, &id);
-	db_res_free(r);
-	if (rc != ST_OK)
-		return ST_DB;
-	if ((rc = sla_stamp_order(tx, who, id)) != ST_OK || (rc = wo_counts_move(tx, who->tenant_id, org, NULL, "new")) != ST_OK)
-		return rc;
-	/* the customer's acknowledgement with the order number, through the outbox */
-	if (cphone) {
+	if (rc == ST_OK && (rc = sla_stamp_order(tx, who, id)) == ST_OK)
+		rc = wo_counts_move(tx, who->tenant_id, org, NULL, "new");
+	/* the customer's acknowledgement with the order number, through the outbox (cphone may
+	 * live in r: free it only after) */
+	if (rc == ST_OK && cphone) {
 		json_t *ack = json_pack("{s:s, s:s}", "number", number, "fault", jstr(in, "fault_description"));
 		rc = outbox_add(tx, who->tenant_id, "sms", cphone, "wo_ack", ack, id, cid);
 		json_decref(ack);
-		if (rc != ST_OK)
-			return rc;
 	}
+	db_res_free(r);
+	if (rc != ST_OK)
+		return rc == ST_NOT_FOUND ? ST_DB : rc;
 	c->id = id;
 	if ((rc = wo_load_tx(tx, who, id, &c->out)) != ST_OK)
 		return rc;

@@ -314,3 +314,13 @@ test('edits: before → after on the timeline; list filters assignee_id=me, asse
     assert.ok(due.some((t) => t < Date.now()), `late order ${w.number} has a passed deadline`);
   }
 });
+
+test('intake by customer_id: the acknowledgement goes to the customer\'s phone', async () => {
+  const first = await newOrder();
+  const again = await admin.post('/api/v1/work-orders', { type: 'repair', customer_id: first.customer_id, fault_description: '又坏了' });
+  assert.equal(again.status, 201, again.text);
+  const ob = await admin.get(`/api/v1/work-orders/${again.body.id}/outbox`);
+  assert.equal(ob.body.items.length, 1);
+  assert.equal(ob.body.items[0].recipient, first.customer.phone);
+  assert.equal(ob.body.items[0].data.number, again.body.number);
+});

@@ -3,7 +3,8 @@
  * DOMAIN §3 present, orders spread over the last 90 days, numbers and day counters without
  * a clash or a gap, a second load adding nothing, the same seed giving the same rows (also
  * across SQLite and PostgreSQL when FUWU_TEST_PG is set), and the bulk orders of the
- * benchmark continuing the day counters.
+ * benchmark continuing the day counters; the archive data of issue 3 (plates, readings,
+ * schedules, classes and churn states, contacts and contact tasks).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -108,6 +109,59 @@ static void assert_counters_consistent(db *d)
 			 0);
 }
 
+/* Issue 3 item 10: the archive data grown to match — plates and mileage readings on the
+ * cars, schedules on their models, customers in every class and churn state, contacts made
+ * and contact tasks open, the due cache and the pinyin initials filled in. */
+static void check_archive(db *d)
+{
+	const char *cars = "(SELECT a.id FROM assets a JOIN product_models m ON m.id = a.model_id WHERE m.category IN "
+			   "('汽车', '新能源汽车'))";
+	char q[600];
+	snprintf(q, sizeof q, "SELECT count(*) FROM assets WHERE id IN %s", cars);
+	int64_t ncars = q_int(d, q);
+	assert_true(ncars > 10);
+	snprintf(q, sizeof q, "SELECT count(*) FROM assets WHERE id IN %s AND plate LIKE '粤%%' AND length(plate) >= 7", cars);
+	assert_int_equal(q_int(d, q), ncars);
+	assert_int_equal(q_int(d, "SELECT count(*) FROM assets WHERE plate IS NOT NULL AND model_id NOT IN (SELECT id FROM "
+				  "product_models WHERE category IN ('汽车', '新能源汽车'))"),
+			 0);
+	assert_true(q_int(d, "SELECT count(*) FROM asset_readings") > ncars);
+	/* readings only go up, and never before the purchase */
+	assert_int_equal(q_int(d, "SELECT count(*) FROM asset_readings r JOIN asset_readings s ON s.asset_id = r.asset_id AND "
+				  "s.read_on > r.read_on AND s.km < r.km"),
+			 0);
+	assert_int_equal(q_int(d, "SELECT count(*) FROM asset_readings r JOIN assets a ON a.id = r.asset_id WHERE "
+				  "r.read_on < a.purchase_date"),
+			 0);
+	assert_int_equal(q_int(d, "SELECT count(*) FROM product_models WHERE category IN ('汽车', '新能源汽车', '空调') AND "
+				  "(maintenance_json IS NULL OR maintenance_json NOT LIKE '[{\"name\":%')"),
+			 0);
+	assert_int_equal(q_int(d, "SELECT count(*) FROM assets WHERE next_due_on IS NULL OR next_due_on = ''"), 0);
+	snprintf(q, sizeof q, "SELECT count(*) FROM assets WHERE id IN %s AND next_due_on < '9999'", cars);
+	assert_int_equal(q_int(d, q), ncars);
+	for (const char *c = "ABC"; *c; c++) {
+		snprintf(q, sizeof q, "SELECT count(*) FROM customers WHERE class = '%c'", *c);
+		assert_true(q_int(d, q) >= 10);
+	}
+	assert_int_equal(q_int(d, "SELECT count(*) FROM customers WHERE name_initials IS NULL OR name_initials = ''"), 0);
+	/* churn (3-6-9) from the last order, else the day recorded: every class present */
+	int64_t now = now_ms();
+	static const int lo[4] = {0, 91, 182, 273}, hi[4] = {89, 181, 272, 100000};
+	for (int k = 0; k < 4; k++) {
+		snprintf(q, sizeof q,
+			 "SELECT count(*) FROM customers c WHERE COALESCE((SELECT max(w.created_at) FROM work_orders w WHERE "
+			 "w.customer_id = c.id), c.created_at) BETWEEN %lld AND %lld",
+			 (long long)(now - (int64_t)hi[k] * DAY_MS), (long long)(now - (int64_t)lo[k] * DAY_MS));
+		assert_true(q_int(d, q) >= 5);
+	}
+	/* contacts made, tasks open (some overdue), never two open for one customer */
+	assert_true(q_int(d, "SELECT count(*) FROM contact_tasks WHERE status = 'done' AND outcome IS NOT NULL") >= 20);
+	assert_true(q_int(d, "SELECT count(*) FROM contact_tasks WHERE status = 'open'") >= 20);
+	assert_int_equal(q_int(d, "SELECT count(*) FROM (SELECT customer_id FROM contact_tasks WHERE status = 'open' GROUP BY "
+				  "customer_id HAVING count(*) > 1) x"),
+			 0);
+}
+
 static void check_base(db *d)
 {
 	assert_int_equal(q_int(d, "SELECT count(*) FROM organizations WHERE type = 'manufacturer'"), 2);
@@ -145,6 +199,7 @@ static void check_base(db *d)
 	assert_true(q_int(d, "SELECT min(created_at) FROM work_orders") >= now - 91 * DAY_MS);
 	assert_true(q_int(d, "SELECT max(created_at) FROM work_orders") <= now);
 	assert_int_equal(q_int(d, "SELECT count(*) FROM wo_events WHERE event = 'create'"), 500);
+	check_archive(d);
 	assert_int_equal(q_int(d, "SELECT count(*) FROM work_orders w WHERE NOT EXISTS (SELECT 1 FROM wo_events e WHERE "
 				  "e.order_id = w.id AND e.event = 'create')"),
 			 0);

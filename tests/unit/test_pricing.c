@@ -41,6 +41,10 @@ static void qty_and_percent(void **state)
 	int64_t f;
 	assert_true(price_qty(4500, 6800, &f)); /* 4.5 L × ¥68.00 */
 	assert_int_equal(f, 30600);
+	assert_true(price_qty(4500, 6833, &f)); /* 4.5 × ¥68.33 = ¥307.485 → ¥307.49 (work-order lines test) */
+	assert_int_equal(f, 30749);
+	assert_true(price_labour(50, 8500, 1150, &f)); /* 0.5 h × ¥85 × 1.15 = ¥48.875 → ¥48.88 */
+	assert_int_equal(f, 4888);
 	assert_true(price_qty(333, 100, &f)); /* 0.333 × ¥1.00 = ¥0.333 → ¥0.33 */
 	assert_int_equal(f, 33);
 	assert_true(price_qty(-1000, 505, &f)); /* credit: −1 × ¥5.05 */

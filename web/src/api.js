@@ -212,6 +212,39 @@ export const api = {
   createCampaign: (body) => request('POST', '/campaigns', { body }),
 }
 
+/**
+ * upload(path, body, {contentType, headers, onProgress}) — a POST of a file (FormData or a Blob)
+ * through XMLHttpRequest, so the page can show the upload's progress (fetch cannot). Same rules
+ * as request(): the CSRF header, problem+json → ApiError, 401 → the login page.
+ * onProgress(fraction 0..1). Resolves to the parsed JSON answer.
+ */
+export function upload(path, body, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', BASE + path + queryString(opts.query))
+    xhr.withCredentials = true
+    xhr.setRequestHeader('Accept', 'application/json')
+    if (csrf.token) xhr.setRequestHeader(csrf.header, csrf.token)
+    if (opts.contentType) xhr.setRequestHeader('Content-Type', opts.contentType)
+    for (const [k, v] of Object.entries(opts.headers || {})) xhr.setRequestHeader(k, v)
+    if (opts.onProgress) {
+      xhr.upload.onprogress = (e) => { if (e.lengthComputable) opts.onProgress(e.loaded / e.total) }
+    }
+    xhr.onerror = () => reject(new ApiError(0, null))
+    xhr.onload = () => {
+      let data = null
+      if ((xhr.getResponseHeader('Content-Type') || '').includes('json')) {
+        try { data = JSON.parse(xhr.responseText) } catch { data = null }
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(data)
+      const err = new ApiError(xhr.status, data || { status: xhr.status })
+      if (xhr.status === 401) onUnauthorized(err)
+      reject(err)
+    }
+    xhr.send(body)
+  })
+}
+
 // Read every page of a list (organisations for the tree, for example), at most `max` records.
 export async function listAll(fn, query = {}, max = 5000) {
   const items = []

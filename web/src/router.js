@@ -6,6 +6,12 @@ import AppLayout from './components/AppLayout.vue'
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/login/LoginView.vue'), meta: { public: true } },
+  // the wall board (进度看板) for a TV: full screen, no menu
+  { path: '/board', name: 'board', component: () => import('./views/board/WallBoard.vue'), meta: { perm: 'wo.read', title: 'live.board' } },
+  // printable bill / receipt (settlement): outside the console chrome
+  { path: '/print/bill/:id(\\d+)', name: 'print-bill', component: () => import('./views/print/PrintBill.vue'), meta: { perm: 'wo.read', title: 'billing.printTitle' }, props: true },
+  // the printable 任务委托书 (estimate / service authorisation): outside the console chrome
+  { path: '/print/estimate/:id(\\d+)', name: 'print-estimate', component: () => import('./views/print/EstimatePrint.vue'), meta: { perm: 'wo.read', title: 'woLines.printTitle' }, props: true },
   {
     path: '/',
     component: AppLayout,
@@ -22,6 +28,23 @@ const routes = [
       {
         path: 'work-orders/:id(\\d+)', name: 'work-order', component: () => import('./views/work-orders/WorkOrderDetail.vue'),
         meta: { perm: 'wo.read', title: 'wo.detail', menu: 'work-orders' }, props: true,
+      },
+      // issue 4 (web): the technician's tasks and the customer portal
+      {
+        path: 'tech/tasks', name: 'tech-tasks', component: () => import('./views/tech/TechTasks.vue'),
+        meta: { perm: 'wo.update', title: 'woFlow.menu.techTasks', menu: 'tech-tasks' },
+      },
+      {
+        path: 'portal/orders', name: 'portal-orders', component: () => import('./views/portal/PortalOrders.vue'),
+        meta: { perm: 'wo.read', title: 'woFlow.menu.myOrders', menu: 'portal-orders' },
+      },
+      {
+        path: 'portal/orders/:id(\\d+)', name: 'portal-order', component: () => import('./views/portal/PortalOrder.vue'),
+        meta: { perm: 'wo.read', title: 'woFlow.portal.order', menu: 'portal-orders' }, props: true,
+      },
+      {
+        path: 'portal/new', name: 'portal-new', component: () => import('./views/portal/PortalRequest.vue'),
+        meta: { perm: 'wo.create', title: 'woFlow.menu.request', menu: 'portal-new' },
       },
       {
         path: 'customers', name: 'customers', component: () => import('./views/customers/CustomerList.vue'),
@@ -48,6 +71,10 @@ const routes = [
         meta: { perm: 'customer.write', title: 'menu.campaigns', menu: 'campaigns' },
       },
       {
+        path: 'contact-tasks', name: 'care', component: () => import('./views/care/ContactTasks.vue'),
+        meta: { perm: 'customer.write', title: 'care.title', menu: 'care' },
+      },
+      {
         path: 'maintenance', name: 'maintenance', component: () => import('./views/maintenance/MaintenanceDue.vue'),
         meta: { perm: 'customer.read', title: 'menu.maintenance', menu: 'maintenance' },
       },
@@ -66,6 +93,28 @@ const routes = [
       {
         path: 'tokens', name: 'tokens', component: () => import('./views/tokens/TokenList.vue'),
         meta: { perm: 'token.manage', title: 'menu.tokens', menu: 'tokens' },
+      },
+      // reports (issue 4 item 8): rework per technician
+      {
+        path: 'reports/rework', name: 'report-rework', component: () => import('./views/reports/ReworkReport.vue'),
+        meta: { perm: 'wo.read', title: 'reports.rework.title', menu: 'report-rework' },
+      },
+      // settings (issue 4 item 3): fault categories, SLA deadlines, working calendar, company settings
+      {
+        path: 'settings/fault-categories', name: 'settings-categories', component: () => import('./views/settings/FaultCategories.vue'),
+        meta: { perm: 'wo.read', title: 'settings.menu.categories', menu: 'settings-categories' },
+      },
+      {
+        path: 'settings/sla', name: 'settings-sla', component: () => import('./views/settings/SlaPolicies.vue'),
+        meta: { perm: 'wo.read', title: 'settings.menu.sla', menu: 'settings-sla' },
+      },
+      {
+        path: 'settings/calendar', name: 'settings-calendar', component: () => import('./views/settings/WorkCalendar.vue'),
+        meta: { perm: 'wo.read', title: 'settings.menu.calendar', menu: 'settings-calendar' },
+      },
+      {
+        path: 'settings/company', name: 'settings-company', component: () => import('./views/settings/TenantSettings.vue'),
+        meta: { perm: 'wo.read', title: 'settings.menu.tenant', menu: 'settings-company' },
       },
       { path: ':rest(.*)*', name: 'not-found', component: () => import('./views/NotFound.vue'), meta: { title: 'notFound.title' } },
     ],

@@ -1,0 +1,399 @@
+// The two full flows of issue 4 in the browser, one role after another, each with its own login:
+//   (a) service company: an agent takes a phone request (intake screen), a dispatcher assigns a
+//       technician by hand (action bar), the technician completes it with a photo, the customer
+//       (customer1) confirms and rates in the portal;
+//   (b) car workshop: an advisor receives a car (reception sheet), the estimate is signed on the
+//       pad, an additional item is approved by phone, QC fails once then passes, the bill is
+//       paid in two payments, the car is delivered.
+// Steps that have no screen use the API (apiCall, as admin). Screenshots: flow-a-*, flow-b-*.
+const PW = 'demo12345'
+
+export default function ({ test, assert, shot, newPage, login, pickOption, apiCall, $t, BASE, RUN }) {
+  async function as(browser, user, lang = 'zh-CN') {
+    const page = await newPage(browser, lang)
+    await login(page, user, PW)
+    await page.locator($t('menu')).waitFor()
+    return page
+  }
+  async function openOrder(page, id, tab) {
+    await page.goto(`${BASE}/work-orders/${id}${tab ? '?tab=' + tab : ''}`)
+    await page.locator($t('wo-number')).waitFor()
+  }
+  async function act(page, ev) {
+    await page.locator($t('wo-action-' + ev)).click()
+  }
+  async function dialogSubmit(page) {
+    await page.locator(`${$t('wo-event-dialog')} ${$t('wo-event-submit')}`).click()
+    await page.locator($t('wo-event-dialog')).waitFor({ state: 'hidden' })
+  }
+  async function user(login) {
+    const r = await apiCall('GET', '/users?q=' + encodeURIComponent(login))
+    const u = (r.body.items || []).find((x) => x.login === login)
+    assert(u, 'demo user ' + login + ' exists (load the demo data first)')
+    return u
+  }
+  const hasPanel = async (page, id) => (await page.locator($t(id)).count()) > 0
+  // A real JPEG to upload: a picture of the page itself.
+  const photoOf = (page) => page.screenshot({ type: 'jpeg', quality: 70, clip: { x: 0, y: 0, width: 640, height: 480 } })
+
+  test('flow (a) service company: phone intake, dispatch by hand, technician completes with a photo, customer confirms and rates', async (browser) => {
+    const notes = []
+    const cu = await user('customer1')
+    assert(cu.customer_id, 'customer1 is tied to a customer record')
+    const cust = (await apiCall('GET', `/customers/${cu.customer_id}`)).body
+    const phone = cust.phones[0]
+    const tech = await user('tech01')
+    const fault = `空调不制冷，外机不转 E2E-A-${RUN}`
+
+    // 1. The agent takes the call: the last 4 digits find the customer.
+    const agent = await as(browser, 'agent1')
+    await agent.click($t('menu-work-orders'))
+    await agent.click($t('wo-new'))
+    await agent.locator($t('wo-create')).waitFor()
+    await agent.fill($t('wo-customer-phone'), phone.slice(-4))
+    await agent.locator($t('intake-cust-' + cust.id)).click()
+    await agent.locator($t('intake-customer'), { hasText: cust.name }).waitFor()
+    if (await hasPanel(agent, 'intake-category')) {
+      await agent.click($t('intake-category'))
+      await agent.keyboard.type('不制冷')
+      await agent.locator('.el-tree-node__content:visible', { hasText: '空调不制冷' }).first().click()
+      await agent.locator($t('intake-suggestion')).waitFor()
+    } else notes.push('no fault categories set up: the category and suggestion were not shown')
+    await agent.fill($t('wo-fault-input'), fault)
+    // the outlet of the technician who will go (the agent routes the request)
+    await agent.click($t('intake-outlet'))
+    await agent.keyboard.type(tech.org_name)
+    await agent.locator('.el-tree-node__content:visible', { hasText: tech.org_name }).first().click()
+    assert((await agent.locator($t('wo-channel')).innerText()).includes('电话'), 'channel defaults to phone for an agent')
+    await shot(agent, 'flow-a-1-intake-zh')
+    await agent.click($t('wo-submit'))
+    await agent.locator($t('wo-detail')).waitFor()
+    const toast = await agent.locator('.el-message--success').first().innerText()
+    const number = (await agent.locator($t('wo-number')).innerText()).trim()
+    assert(toast.includes('已受理') && toast.includes(number) && toast.includes('已通知客户'), 'success message names the number: ' + toast)
+    const id = Number(new URL(agent.url()).pathname.split('/').pop())
+    await agent.locator(`.title-row ${$t('wo-status')}[data-status="new"]`).waitFor()
+    assert((await agent.locator($t('wo-flow')).getAttribute('data-flow')) === 'service', 'a phone repair follows the service flow')
+    const o1 = (await apiCall('GET', `/work-orders/${id}`)).body
+    assert(o1.customer_id === cust.id && o1.channel === 'phone', 'the order is customer1\'s, by phone')
+    await shot(agent, 'flow-a-2-created-zh')
+    await agent.context().close()
+
+    // 2. The dispatcher assigns a technician by hand.
+    const disp = await as(browser, 'dispatcher1')
+    await openOrder(disp, id)
+    await act(disp, 'accept')
+    await disp.locator(`.title-row ${$t('wo-status')}[data-status="accepted"]`).waitFor()
+    await act(disp, 'dispatch')
+    await disp.locator($t('wo-event-dialog')).waitFor()
+    await pickOption(disp, 'wo-dispatch-tech', tech.name)
+    await shot(disp, 'flow-a-3-dispatch-zh')
+    await dialogSubmit(disp)
+    await disp.locator(`.title-row ${$t('wo-status')}[data-status="dispatched"]`).waitFor()
+    assert((await disp.locator($t('wo-assignee')).innerText()).includes(tech.name), 'assignee shown')
+    await disp.context().close()
+
+    // 3. The technician: my tasks → take, set off, arrive; a photo; complete.
+    const tp = await as(browser, 'tech01')
+    await tp.click($t('menu-tech-tasks'))
+    await tp.locator($t('tech-task-' + id)).waitFor()
+    await shot(tp, 'flow-a-4-tech-tasks-zh')
+    await tp.click($t(`tech-take-${id}`))
+    await tp.locator($t(`tech-depart-${id}`)).click()
+    await tp.locator($t(`tech-arrive-${id}`)).click()
+    await tp.locator($t(`tech-complete-${id}`)).waitFor()
+    await tp.click($t('tech-open-' + id))
+    await tp.locator(`.title-row ${$t('wo-status')}[data-status="in_service"]`).waitFor()
+    if (await hasPanel(tp, 'wo-tab-work')) {
+      await tp.click($t('wo-tab-work'))
+      const input = tp.locator('input[type=file][data-test="photo-input"]').first()
+      if (await input.count()) {
+        if (await hasPanel(tp, 'photo-caption')) await tp.fill($t('photo-caption'), '室外机：风扇电容已更换')
+        await input.setInputFiles({ name: 'outdoor-unit.jpg', mimeType: 'image/jpeg', buffer: await photoOf(tp) })
+        await tp.locator(`${$t('photo-grid')} img`).first().waitFor()
+      } else notes.push('the work tab has no photo input yet (PhotosPanel)')
+    } else {
+      notes.push('PhotosPanel not there yet: photo added over the API')
+      const r = await fetch(`${BASE}/api/v1/work-orders/${id}/photos?caption=${encodeURIComponent('外机')}`, {
+        method: 'POST', headers: { 'Content-Type': 'image/jpeg', Authorization: 'Bearer ' + (await tokenOf('tech01')) }, body: await photoOf(tp),
+      })
+      assert(r.status === 201, 'photo uploaded: ' + r.status)
+    }
+    await act(tp, 'complete')
+    await tp.locator(`.title-row ${$t('wo-status')}[data-status="completed"]`).waitFor()
+    await shot(tp, 'flow-a-5-completed-zh')
+    await tp.context().close()
+
+    // 4. Back office: QC, bill and settlement (screens of their own; here over the API when missing).
+    let o = (await apiCall('GET', `/work-orders/${id}`)).body
+    o = (await apiCall('POST', `/work-orders/${id}/qc-pass`, { checklist: [] }, { 'If-Match': `"${o.version}"` })).body
+    const bill = await apiCall('POST', `/work-orders/${id}/bill`, {}, { 'If-Match': `"${o.version}"` })
+    assert(bill.status === 201 || bill.status === 200, 'bill built: ' + bill.status + ' ' + JSON.stringify(bill.body))
+    o = (await apiCall('GET', `/work-orders/${id}`)).body
+    const st = await apiCall('POST', `/work-orders/${id}/settle`, {}, { 'If-Match': `"${o.version}"` })
+    assert(st.status === 200, 'settled: ' + st.status + ' ' + JSON.stringify(st.body))
+
+    // 5. The customer confirms and rates in the portal.
+    const cp = await as(browser, 'customer1')
+    const menu = await cp.locator($t('menu')).innerText()
+    assert(menu.includes('我的工单') && menu.includes('我要报修'), 'portal menu: ' + menu)
+    await cp.click($t('menu-portal-orders'))
+    await cp.locator($t('portal-order-' + id)).click()
+    await cp.locator($t('portal-order')).waitFor()
+    await cp.locator($t('confirm-rating')).waitFor()
+    const tl = await cp.locator($t('portal-timeline')).innerText()
+    assert(!tl.includes('内部'), 'the customer sees no internal marks')
+    await cp.locator(`${$t('confirm-rating')} .el-rate__item`).nth(4).click()
+    await cp.fill($t('confirm-comment'), '师傅很专业，准时上门')
+    await shot(cp, 'flow-a-6-portal-confirm-zh')
+    await cp.click($t('confirm-submit'))
+    await cp.locator($t('confirm-done')).waitFor()
+    await cp.locator(`${$t('wo-status')}[data-status="closed"]`).waitFor()
+    await shot(cp, 'flow-a-7-portal-done-zh')
+    await cp.context().close()
+    const done = (await apiCall('GET', `/work-orders/${id}`)).body
+    assert(done.status === 'closed' && done.rating === 5, 'closed with 5 stars: ' + done.status + ' ' + done.rating)
+    if (notes.length) console.log('  # flow (a) notes: ' + notes.join('; '))
+  })
+
+  // Draw a signature on the pad of the open dialog.
+  async function sign(page, scope) {
+    const canvas = page.locator(`${scope} ${$t('signature-canvas')}`).first()
+    await canvas.waitFor()
+    const b = await canvas.boundingBox()
+    await page.mouse.move(b.x + b.width * 0.15, b.y + b.height * 0.6)
+    await page.mouse.down()
+    for (let i = 1; i <= 12; i++) await page.mouse.move(b.x + b.width * (0.15 + i * 0.05), b.y + b.height * (0.6 - Math.sin(i / 2) * 0.3), { steps: 2 })
+    await page.mouse.up()
+  }
+  async function addLine(page, stage, kind, name, { hours, rate, qty, unit } = {}) {
+    await page.click($t('lines-add-' + stage))
+    const d = page.locator($t('line-dialog'))
+    await d.waitFor()
+    await d.locator($t('line-kind-' + kind)).click()
+    await d.locator($t('line-name')).locator('input').fill(name)
+    if (kind === 'labour') {
+      await d.locator($t('line-hours')).locator('input').fill(hours)
+      await d.locator(`${$t('line-rate')} input`).fill(String(rate))
+    } else {
+      await d.locator($t('line-qty')).locator('input').fill(String(qty))
+      await d.locator(`${$t('line-unit')} input`).fill(String(unit))
+    }
+    await d.locator($t('line-save')).click()
+    await d.waitFor({ state: 'hidden' })
+    await page.locator(`${$t('lines-table-' + stage)} tr`, { hasText: name }).first().waitFor()
+  }
+  async function approval(page, { channel, by }) {
+    const d = page.locator($t('approval-dialog')).last()
+    await d.waitFor()
+    if (by) await d.locator($t('approval-name')).locator('input').fill(by)
+    if (channel) await d.locator($t('approval-channel-' + channel)).click()
+    if (!channel || channel === 'signature') await sign(page, `${$t('approval-dialog')}`)
+    await d.locator($t('approval-submit')).click()
+    await d.waitFor({ state: 'hidden' })
+  }
+  const titleStatus = (page, s) => page.locator(`.title-row ${$t('wo-status')}[data-status="${s}"]`).waitFor()
+
+  test('flow (b) car workshop: reception, signed estimate, additional item by phone, QC fails then passes, two payments, delivery', async (browser) => {
+    const notes = []
+    const tech = await user('tech01')
+    const n = String(parseInt(RUN, 36) % 100000000).padStart(8, '0')
+    const phone = '139' + n
+    const plate = `粤A${n.slice(-5)}`
+    const cust = await apiCall('POST', '/customers', { name: `车主${n.slice(-3)}`, phones: [phone], class: 'B', addresses: [{ text: '广东省广州市天河区体育西路103号' }] })
+    assert(cust.status === 201, 'customer: ' + cust.status)
+    const models = await apiCall('GET', '/product-models?category=' + encodeURIComponent('汽车'))
+    const model = models.body.items[0]
+    assert(model, 'a car model in the demo data')
+    const car = await apiCall('POST', '/assets', { customer_id: cust.body.id, model_id: model.id, serial: `LVSE2E${n}`, plate, purchase_date: '2025-03-01' })
+    assert(car.status === 201, 'car: ' + car.status + ' ' + JSON.stringify(car.body))
+
+    // 1. The advisor receives the car: intake by the plate's owner's phone, walk-in.
+    const adv = await as(browser, 'advisor1')
+    await adv.goto(BASE + '/work-orders/new')
+    await adv.locator($t('wo-create')).waitFor()
+    await adv.fill($t('wo-customer-phone'), phone)
+    await adv.locator($t('intake-customer')).waitFor()
+    await adv.locator($t('intake-asset-' + car.body.id)).click()
+    assert((await adv.locator($t('wo-channel')).innerText()).includes('到店'), 'an advisor registers walk-ins')
+    await pickOption(adv, 'wo-type', '保养')
+    await adv.fill($t('wo-fault-input'), `首保，顺带检查刹车异响 E2E-B-${RUN}`)
+    await adv.locator(`${$t('intake-mileage')} input`).fill('5230')
+    await pickOption(adv, 'intake-payment-type', '自付')
+    await adv.click($t('intake-outlet'))
+    await adv.keyboard.type(tech.org_name)
+    await adv.locator('.el-tree-node__content:visible', { hasText: tech.org_name }).first().click()
+    await shot(adv, 'flow-b-1-intake-zh')
+    await adv.click($t('wo-submit'))
+    await adv.locator($t('wo-detail')).waitFor()
+    const id = Number(new URL(adv.url()).pathname.split('/').pop())
+    assert((await adv.locator($t('wo-flow')).getAttribute('data-flow')) === 'workshop', 'a car follows the workshop flow')
+    assert((await adv.locator($t('wo-asset')).innerText()).includes(plate), 'the plate is in the header')
+
+    // 2. Reception sheet, signed by the customer.
+    if (await hasPanel(adv, 'wo-tab-reception')) {
+      await adv.click($t('wo-tab-reception'))
+      await adv.locator($t('reception-panel')).waitFor()
+      notes.push('reception panel: steps to write')
+    } else {
+      notes.push('ReceptionPanel not there yet: reception over the API')
+      let o = (await apiCall('GET', `/work-orders/${id}`)).body
+      const r = await apiCall('PUT', `/work-orders/${id}/reception`, {
+        mileage: 5230, fuel: 0.5, damages: [{ part: 'front_bumper', kind: 'scratch', note: '右前保险杠划痕' }],
+        valuables_reminded: true, old_parts: 'keep', free_wash: true, payment_method: 'wechat',
+      }, { 'If-Match': `"${o.version}"` })
+      assert(r.status === 200, 'reception: ' + r.status + ' ' + JSON.stringify(r.body))
+    }
+
+    // 3. Estimate lines, the customer's limit, signed on the pad.
+    await adv.click($t('wo-tab-lines'))
+    await adv.locator($t('lines-panel')).waitFor()
+    await addLine(adv, 'estimate', 'labour', '更换机油机滤', { hours: '0.50', rate: 120 })
+    await addLine(adv, 'estimate', 'part', '全合成机油 4L', { qty: 1, unit: 398 })
+    await addLine(adv, 'estimate', 'part', '机油滤清器', { qty: 1, unit: 45 })
+    await adv.locator(`${$t('lines-limit')} input`).fill('800')
+    await adv.click($t('lines-terms-save'))
+    await adv.click($t('lines-approve'))
+    await approval(adv, { channel: 'signature' })
+    await adv.locator($t('lines-approval'), { hasText: '签' }).waitFor()
+    await shot(adv, 'flow-b-2-estimate-signed-zh')
+    await adv.click($t('wo-tab-overview'))
+    await act(adv, 'accept')
+    await titleStatus(adv, 'accepted')
+    assert((await adv.locator($t('wo-flow')).getAttribute('data-step')) === 'work', 'signed estimate: the flow is at 作业')
+    await adv.context().close()
+
+    // 4. Dispatch to the workshop technician (the advisor may not list technicians: the dispatcher does).
+    const disp = await as(browser, 'dispatcher1')
+    await openOrder(disp, id)
+    await act(disp, 'dispatch')
+    await pickOption(disp, 'wo-dispatch-tech', tech.name)
+    await dialogSubmit(disp)
+    await titleStatus(disp, 'dispatched')
+    await disp.context().close()
+
+    // 5. The technician works: takes it, starts, carries out the estimate, finds an additional item.
+    const tp = await as(browser, 'tech01')
+    await openOrder(tp, id)
+    await act(tp, 'take')
+    await titleStatus(tp, 'taken')
+    await act(tp, 'arrive')
+    await titleStatus(tp, 'in_service')
+    await tp.click($t('wo-tab-lines'))
+    await tp.click($t('lines-copy'))
+    await tp.locator(`${$t('lines-table-actual')} tr`, { hasText: '机油滤清器' }).waitFor()
+    await addLine(tp, 'actual', 'part', '前刹车片（追加）', { qty: 1, unit: 360 })
+    await tp.locator(`${$t('lines-table-actual')} ${$t('line-additional')}`).first().waitFor()
+    await tp.context().close()
+
+    // 6. The advisor calls the customer: the additional item is agreed by phone.
+    const adv2 = await as(browser, 'advisor1')
+    await openOrder(adv2, id, 'lines')
+    await adv2.locator(`${$t('lines-table-actual')} ${$t('line-consent')}`).first().click()
+    await approval(adv2, { channel: 'phone' })
+    await adv2.locator(`${$t('lines-table-actual')} ${$t('line-consented')}`).first().waitFor()
+    await shot(adv2, 'flow-b-3-additional-consent-zh')
+    await adv2.context().close()
+
+    // 7. The technician marks the lines done and completes.
+    const tp2 = await as(browser, 'tech01')
+    await openOrder(tp2, id, 'lines')
+    const boxes = tp2.locator(`${$t('lines-table-actual')} ${$t('line-done')}`)
+    const nBoxes = await boxes.count()
+    for (let i = 0; i < nBoxes; i++) {
+      await boxes.nth(i).click()
+      await tp2.waitForTimeout(400)
+    }
+    await tp2.click($t('wo-tab-overview'))
+    await act(tp2, 'complete')
+    await titleStatus(tp2, 'completed')
+    await tp2.context().close()
+
+    // 8. QC fails once (rework), then passes.
+    const qc = await as(browser, 'qc1')
+    await openOrder(qc, id)
+    if (await hasPanel(qc, 'wo-tab-qc')) {
+      notes.push('QC panel: steps to write')
+    } else {
+      notes.push('QcPanel not there yet: QC through the action bar')
+      await act(qc, 'qc-fail')
+      await qc.fill($t('wo-event-reason'), '刹车片安装后仍有轻微异响，请复查')
+      await shot(qc, 'flow-b-4-qc-fail-zh')
+      await dialogSubmit(qc)
+      await titleStatus(qc, 'in_service')
+      assert((await qc.locator($t('wo-rework')).innerText()).includes('1'), 'rework counted')
+    }
+    await qc.context().close()
+    const tp3 = await as(browser, 'tech01')
+    await openOrder(tp3, id)
+    await act(tp3, 'complete')
+    await titleStatus(tp3, 'completed')
+    await tp3.context().close()
+    const qc2 = await as(browser, 'qc1')
+    await openOrder(qc2, id)
+    await act(qc2, 'qc-pass')
+    await titleStatus(qc2, 'qc_passed')
+    await qc2.context().close()
+
+    // 9. The cashier: the bill, paid in two payments, settled.
+    const cash = await as(browser, 'cashier1')
+    await openOrder(cash, id, 'bill')
+    await cash.click($t('bill-build'))
+    await cash.locator($t('bill-total')).waitFor()
+    const totalText = await cash.locator($t('bill-total')).innerText()
+    const total = Math.round(Number(totalText.replace(/[^\d.]/g, '')) * 100)
+    assert(total > 0, 'bill total: ' + totalText)
+    const first = Math.round(total / 2)
+    for (const [method, fen] of [['cash', first], ['wechat', total - first]]) {
+      await cash.click($t('bill-pay'))
+      const d = cash.locator($t('pay-dialog'))
+      await d.waitFor()
+      await d.locator($t('pay-method-' + method)).click()
+      await d.locator(`${$t('pay-amount')} input`).fill((fen / 100).toFixed(2))
+      await d.locator($t('pay-save')).click()
+      await d.waitFor({ state: 'hidden' })
+    }
+    await cash.locator($t('bill-balance'), { hasText: '0.00' }).waitFor()
+    await shot(cash, 'flow-b-5-paid-zh')
+    await act(cash, 'settle')
+    await cash.locator('.el-message-box__btns .el-button--primary').click()
+    await titleStatus(cash, 'settled')
+    await cash.context().close()
+
+    // 10. Delivery: the advisor explains the work and hands the car over.
+    const adv3 = await as(browser, 'advisor1')
+    await openOrder(adv3, id)
+    await act(adv3, 'close') // → the bill tab with the delivery form
+    await adv3.locator($t('delivery-panel')).waitFor()
+    await adv3.fill($t('delivery-explanation'), '已更换机油机滤及前刹车片，试车无异响；旧件已交还客户。')
+    await adv3.click($t('delivery-submit'))
+    await titleStatus(adv3, 'closed')
+    await shot(adv3, 'flow-b-6-delivered-zh')
+    await adv3.click($t('wo-tab-timeline'))
+    await adv3.locator($t('wo-timeline-full')).waitFor()
+    await shot(adv3, 'flow-b-7-timeline-zh')
+    await adv3.context().close()
+
+    // The same order in English.
+    const en = await as(browser, 'advisor1', 'en-US')
+    await openOrder(en, id)
+    await en.locator($t('wo-flow'), { hasText: 'Reception' }).waitFor()
+    await shot(en, 'flow-b-8-detail-en')
+    await en.context().close()
+
+    const o = (await apiCall('GET', `/work-orders/${id}`)).body
+    assert(o.status === 'closed' && o.rework_count === 1, `closed with one rework: ${o.status} ${o.rework_count}`)
+    if (notes.length) console.log('  # flow (b) notes: ' + notes.join('; '))
+  })
+
+  const tokens = {}
+  async function tokenOf(login) {
+    if (!tokens[login]) {
+      const r = await fetch(BASE + '/api/v1/session', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password: PW }),
+      })
+      tokens[login] = (await r.json()).token
+    }
+    return tokens[login]
+  }
+}
