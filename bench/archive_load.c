@@ -127,7 +127,7 @@ int main(int argc, char **argv)
 	sqlite3_stmt *ia = prep("INSERT INTO customer_addresses(tenant_id, customer_id, province, city, district, text) "
 				"VALUES (1, ?, '广东省', '广州市', '天河区', ?)");
 	sqlite3_stmt *is = prep("INSERT INTO assets(tenant_id, customer_id, model_id, serial, plate, purchase_date, "
-				"created_at, updated_at, next_due_on) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)");
+				"created_at, updated_at, next_due_on, due_org_id) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	int64_t now = now_ms();
 	int32_t today = (int32_t)((now + 8 * 3600000LL) / 86400000);
 	int64_t t0 = mono_ns();
@@ -215,6 +215,7 @@ int main(int argc, char **argv)
 		sqlite3_bind_int64(is, 6, created);
 		sqlite3_bind_int64(is, 7, created);
 		sqlite3_bind_text(is, 8, due, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(is, 9, outlet[(cust - first - 1) % nout]);
 		step(is, "asset");
 		if ((k + 1) % 100000 == 0) {
 			exec("COMMIT; BEGIN");

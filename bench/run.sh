@@ -164,3 +164,4 @@ done
 	echo "the start (includes the 64 MiB Argon2id of the benchmark's one log-in). CPU us: the server's user+system"
 	echo "CPU per request. others: cores used by other processes meanwhile (a shared machine). Load: 1-min average."
 } | tee bench/out/last.txt
+FUWU_BENCH_URL=$base FUWU_BENCH_PID=$server_pid bash bench/lifecycle.sh || true # issue 4: the work-order lifecycle

@@ -1071,6 +1071,8 @@ static int base_fn(db_tx *tx, void *arg)
 	if ((rc = car_details_add(g, &n)) != ST_OK || (rc = due_cache_fill(g)) != ST_OK ||
 	    (rc = contact_history_add(g)) != ST_OK)
 		goto out;
+	if ((rc = wo_counts_rebuild_tx(tx, g->tenant_id)) != ST_OK) /* orders written directly: recount */
+		goto out;
 	dbv ps[] = {VI(g->tenant_id), VT(MARKER), VI((int64_t)g->seed)};
 	if (db_exec(tx, "INSERT INTO counters(tenant_id, name, value) VALUES (?, ?, ?)", ps, 3) != DB_OK) {
 		rc = fail(g, ST_DB, "demo marker");
@@ -1148,6 +1150,8 @@ static int bulk_audit_fn(db_tx *tx, void *arg)
 	actor a = {&sys, "demo", NULL, NULL};
 	json_t *after = json_pack("{s:I}", "generated_work_orders", (json_int_t)b->done);
 	int rc = audit_add(tx, &a, "demo", "tenant", b->g->tenant_id, NULL, after);
+	if (rc == ST_OK) /* the per-state counts of the list header (store/live.c) */
+		rc = wo_counts_rebuild_tx(tx, b->g->tenant_id);
 	json_decref(after);
 	return rc;
 }

@@ -31,6 +31,7 @@ static const char *const guard_details[WG_COUNT] = {
 	[WG_LINES_NOT_DONE] = "QC cannot pass: a line is not done or a checklist item is unchecked",
 	[WG_QC_REQUIRED] = "QC is required before settlement",
 	[WG_NOT_PAID] = "settlement needs a bill with nothing left to pay",
+	[WG_BILL_OUTDATED] = "the lines changed after the bill was made: rebuild the bill (or issue a credit note) first",
 	[WG_REOPEN_EXPIRED] = "the period for reopening this order has passed",
 };
 
@@ -151,9 +152,9 @@ static int guard_check(const struct row *r, const wo_facts *f)
 	case G_SETTLE_NO_QC:
 		if (f->qc_required)
 			return WG_QC_REQUIRED;
-		return f->has_bill && f->balance_fen == 0 ? WG_OK : WG_NOT_PAID;
+		return !f->has_bill || f->balance_fen != 0 ? WG_NOT_PAID : f->bill_outdated ? WG_BILL_OUTDATED : WG_OK;
 	case G_PAID:
-		return f->has_bill && f->balance_fen == 0 ? WG_OK : WG_NOT_PAID;
+		return !f->has_bill || f->balance_fen != 0 ? WG_NOT_PAID : f->bill_outdated ? WG_BILL_OUTDATED : WG_OK;
 	case G_REOPEN:
 		if (!f->has_reason)
 			return WG_NEED_REASON;

@@ -39,6 +39,7 @@ enum wo_guard_fail {
 	WG_LINES_NOT_DONE,  /* QC pass with lines not done / checklist items unchecked: conflict */
 	WG_QC_REQUIRED,     /* settle straight from completed while the tenant requires QC: invalid_transition */
 	WG_NOT_PAID,        /* settle with no bill or a balance left: conflict */
+	WG_BILL_OUTDATED,   /* settle while the actual lines changed after the bill: conflict */
 	WG_REOPEN_EXPIRED,  /* reopen after the period: conflict */
 	WG_COUNT
 };
@@ -55,6 +56,7 @@ typedef struct wo_facts {
 	bool qc_required;         /* tenant setting (default true) */
 	bool has_bill;
 	int64_t balance_fen;      /* what the customer still owes on the open bill */
+	bool bill_outdated;       /* the actual lines changed after the bill was built */
 	int64_t now_ms, closed_at_ms, reopen_period_ms;
 } wo_facts;
 

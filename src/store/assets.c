@@ -353,6 +353,9 @@ static int transfer_fn(db_tx *tx, void *arg)
 		rc = ST_DB;
 		goto out;
 	}
+	/* the new owner's organisation for the due list */
+	if ((rc = maint_due_update_tx(tx, who->tenant_id, c->id)) != ST_OK)
+		goto out;
 	if ((rc = as_load(tx, who, c->id, &c->out)) == ST_OK)
 		rc = audit_add(tx, c->a, "transfer", "asset", c->id, before, c->out);
 out:

@@ -223,7 +223,7 @@ static char *bill_lines_sig(json_t *lines)
 }
 
 /* Have the order's actual lines changed since this bill (a JSON bill) was built? */
-static int lines_changed_tx(db_tx *tx, int64_t tenant_id, json_t *bill, bool *changed)
+int bill_lines_changed_tx(db_tx *tx, int64_t tenant_id, json_t *bill, bool *changed)
 {
 	dbv p[] = {VI(tenant_id), VI(json_integer_value(json_object_get(bill, "order_id")))};
 	db_res *r;
@@ -495,7 +495,7 @@ static int list_fn(db_tx *tx, void *arg)
 		rc = payments_tx(tx, c->who->tenant_id, db_int(r, i, 0), &pays);
 		bool changed = false;
 		if (rc == ST_OK && !strcmp(db_text(r, i, 3), "bill") && strcmp(db_text(r, i, 5), "void"))
-			rc = lines_changed_tx(tx, c->who->tenant_id, b, &changed);
+			rc = bill_lines_changed_tx(tx, c->who->tenant_id, b, &changed);
 		json_object_set_new(b, "lines_changed", json_boolean(changed));
 		json_object_set_new(b, "payments", pays ? pays : json_array());
 		json_array_append_new(c->out, b);
@@ -653,7 +653,7 @@ static int pay_fn(db_tx *tx, void *arg)
 		json_t *bj = NULL;
 		bool changed = false;
 		if ((rc = bill_load_tx(tx, who->tenant_id, b.id, &bj)) == ST_OK)
-			rc = lines_changed_tx(tx, who->tenant_id, bj, &changed);
+			rc = bill_lines_changed_tx(tx, who->tenant_id, bj, &changed);
 		json_decref(bj);
 		if (rc != ST_OK)
 			return rc;

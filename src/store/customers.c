@@ -347,7 +347,7 @@ struct import_ctx {
 	json_t *ids;
 };
 
-/* Owners of the file's phones, 400 per query: phone → customer id into owners. */
+/* Owners of the file's phones, 60 per query: phone → customer id into owners. */
 static int phone_owners(db_tx *tx, int64_t tenant, json_t *rows, json_t *owners)
 {
 	json_t *all = json_array();
@@ -355,7 +355,7 @@ static int phone_owners(db_tx *tx, int64_t tenant, json_t *rows, json_t *owners)
 	json_t *row, *ph;
 	json_array_foreach(rows, i, row) json_array_foreach(json_object_get(row, "phones"), k, ph) json_array_append(all, ph);
 	int rc = ST_OK;
-	enum { CHUNK = 400 };
+	enum { CHUNK = 60 }; /* the store binds at most 64 parameters (pg.c) */
 	dbv p[CHUNK + 1];
 	buf sql;
 	buf_init(&sql, 0);
@@ -434,7 +434,7 @@ static int import_insert(db_tx *tx, struct cu_ctx *c, json_t *in)
 	return rc;
 }
 
-/* Every phone is checked first (one query per 400 phones): a phone of an existing customer
+/* Every phone is checked first (one query per 60 phones): a phone of an existing customer
  * or of an earlier row is a row error. Only a clean file that is not a dry run is written. */
 static int import_fn(db_tx *tx, void *arg)
 {
@@ -892,6 +892,14 @@ static int merge_fn(db_tx *tx, void *arg)
 			rc = ST_DB;
 			goto out;
 		}
+	}
+	/* the moved assets are listed in the due list of the kept customer's organisation */
+	dbv po[] = {VI(c->id), VI(who->tenant_id), VI(c->id)};
+	if (db_exec(tx, "UPDATE assets SET due_org_id = (SELECT org_id FROM customers WHERE id = ?) WHERE tenant_id = ? AND "
+			"customer_id = ? AND due_org_id IS NOT NULL",
+		    po, 3) != DB_OK) {
+		rc = ST_DB;
+		goto out;
 	}
 	/* an open contact task of the customer merged away ends with it (the kept one has its own plan) */
 	dbv pt[] = {VI(now_ms()), VI(who->tenant_id), VI(c->from_id)};

@@ -192,9 +192,25 @@ static void sort_due(json_t *arr)
 	free(v);
 }
 
-/* The list reads assets.next_due_on (0005_archive_care.sql) in order through its index: the
- * cached day is never later than the true one (a finished service only moves it later), so
- * candidates are taken earliest-cached first and recomputed exactly, and the walk stops once
+/* Rows of the candidates `ids` (a comma list of integers) with every column asset_due needs. */
+static int due_details(db_tx *tx, struct md_ctx *c, const char *ids)
+{
+	char *sql = xasprintf("SELECT " DUE_COLS DUE_FROM " AND a.id IN (%s)", ids);
+	dbv p[] = {VI(c->who->tenant_id)};
+	db_res *r;
+	int e = db_query(tx, sql, p, 1, &r);
+	free(sql);
+	if (e != DB_OK)
+		return ST_DB;
+	int rc = due_rows(tx, c, r);
+	db_res_free(r);
+	return rc;
+}
+
+/* The list reads assets.next_due_on (0005_archive_care.sql) in order through its index
+ * (tenant, next_due_on, id, due_org_id): the cached day is never later than the true one (a
+ * finished service only moves it later), so candidates are taken earliest-cached first,
+ * filtered by organisation on the index alone, and recomputed exactly; the walk stops once
  * `limit` items are known to come before anything not read yet. Rows never computed (NULL)
  * are recomputed every time until store_maint_refresh() fills them in. */
 static int due_fn(db_tx *tx, void *arg)
@@ -209,15 +225,16 @@ static int due_fn(db_tx *tx, void *arg)
 	} else if (who->org_id != who->root_org_id) {
 		snprintf(path, sizeof path, "%s", who->org_path);
 	}
+	bool own = who->customer_id || (who->roles & (1u << ROLE_CUSTOMER));
 	char until[11];
 	wty_day_format(c->until, until);
 	c->out = json_array();
-	/* never computed */
+	/* never computed, or (a customer account) all of one's own: computed here */
 	buf sql;
 	buf_init(&sql, 0);
 	dbv p[12];
 	int n = 0;
-	buf_puts(&sql, "SELECT " DUE_COLS DUE_FROM " AND a.next_due_on IS NULL");
+	buf_printf(&sql, "SELECT " DUE_COLS DUE_FROM "%s", own ? "" : " AND a.next_due_on IS NULL");
 	p[n++] = VI(who->tenant_id);
 	due_scope(&sql, p, &n, who, path);
 	db_res *r;
@@ -227,16 +244,17 @@ static int due_fn(db_tx *tx, void *arg)
 		return ST_DB;
 	int rc = due_rows(tx, c, r);
 	db_res_free(r);
-	if (rc != ST_OK)
-		return rc;
-	/* cached: earliest first, a page at a time */
-	int page = c->limit * 2 < 200 ? 200 : c->limit * 2;
+	if (rc != ST_OK || own)
+		goto sorted;
+	/* cached: earliest first, a page at a time; the cached day is exact unless a service was
+	 * done since, so a page a little longer than the list is normally the only one */
+	int page = c->limit + c->limit / 10 + 10;
 	char last_due[11] = "";
 	int64_t last_id = 0;
 	for (;;) {
 		buf_init(&sql, 0);
 		n = 0;
-		buf_puts(&sql, "SELECT " DUE_COLS DUE_FROM " AND a.next_due_on <= ?");
+		buf_puts(&sql, "SELECT a.id, a.next_due_on FROM assets a WHERE a.tenant_id = ? AND a.next_due_on <= ?");
 		p[n++] = VI(who->tenant_id);
 		p[n++] = VT(until);
 		if (last_id) {
@@ -245,22 +263,30 @@ static int due_fn(db_tx *tx, void *arg)
 			p[n++] = VT(last_due);
 			p[n++] = VI(last_id);
 		}
-		due_scope(&sql, p, &n, who, path);
+		if (path[0]) {
+			buf_puts(&sql, " AND a.due_org_id IN (SELECT id FROM organizations WHERE tenant_id = ? AND path LIKE ? || '%')");
+			p[n++] = VI(who->tenant_id);
+			p[n++] = VT(path);
+		}
 		buf_printf(&sql, " ORDER BY a.next_due_on, a.id LIMIT %d", page);
 		e = db_query(tx, sql.data, p, n, &r);
 		buf_free(&sql);
 		if (e != DB_OK)
 			return ST_DB;
 		int rows = db_rows(r);
-		if ((rc = due_rows(tx, c, r)) != ST_OK) {
-			db_res_free(r);
-			return rc;
-		}
+		buf ids;
+		buf_init(&ids, 0);
+		for (int i = 0; i < rows; i++)
+			buf_printf(&ids, "%s%lld", i ? "," : "", (long long)db_int(r, i, 0));
 		if (rows) {
-			snprintf(last_due, sizeof last_due, "%s", db_text(r, rows - 1, 12) ? db_text(r, rows - 1, 12) : "");
+			snprintf(last_due, sizeof last_due, "%s", db_text(r, rows - 1, 1) ? db_text(r, rows - 1, 1) : "");
 			last_id = db_int(r, rows - 1, 0);
 		}
 		db_res_free(r);
+		rc = rows ? due_details(tx, c, ids.data) : ST_OK;
+		buf_free(&ids);
+		if (rc != ST_OK)
+			return rc;
 		if (rows < page)
 			break;
 		if ((int)json_array_size(c->out) >= c->limit) {
@@ -270,10 +296,11 @@ static int due_fn(db_tx *tx, void *arg)
 				break; /* everything unread is due on or after last_due */
 		}
 	}
+sorted:
 	sort_due(c->out);
 	while ((int)json_array_size(c->out) > c->limit)
 		json_array_remove(c->out, json_array_size(c->out) - 1);
-	return ST_OK;
+	return rc;
 }
 
 int store_maint_due(db *d, const principal *who, int64_t org_id, int32_t today, int32_t until, int limit,
@@ -300,8 +327,8 @@ int maint_due_update_tx(db_tx *tx, int64_t tenant_id, int64_t asset_id)
 	db_res *r;
 	if (db_query(tx,
 		     "SELECT a.id, a.serial, a.plate, a.purchase_date, m.maintenance_json, c.id, c.name, m.id, m.brand, "
-		     "m.category, m.model, c.org_id FROM assets a JOIN product_models m ON m.id = a.model_id JOIN customers c "
-		     "ON c.id = a.customer_id WHERE a.id = ? AND a.tenant_id = ?",
+		     "m.category, m.model, c.org_id, a.status FROM assets a JOIN product_models m ON m.id = a.model_id JOIN "
+		     "customers c ON c.id = a.customer_id WHERE a.id = ? AND a.tenant_id = ?",
 		     p, 2, &r) != DB_OK)
 		return ST_DB;
 	if (!db_rows(r)) {
@@ -313,14 +340,17 @@ int maint_due_update_tx(db_tx *tx, int64_t tenant_id, int64_t asset_id)
 	struct md_ctx c = {.who = &sys, .today = 0, .until = INT32_MAX - 1};
 	struct due_facts f = {0};
 	int rc = facts_load(tx, tenant_id, r, &f);
-	json_t *o = rc == ST_OK ? asset_due(&c, r, 0, &f) : NULL;
+	/* only active assets fall due (a scrapped or sold one never does) */
+	const char *st = db_text(r, 0, 12);
+	json_t *o = rc == ST_OK && st && !strcmp(st, "active") ? asset_due(&c, r, 0, &f) : NULL;
+	dbv pu[] = {VT(o ? jstr(o, "due_date") : DUE_NEVER), db_isnull(r, 0, 11) ? VN : VI(db_int(r, 0, 11)), VI(asset_id)};
 	facts_free(&f, db_rows(r));
+	int e = rc == ST_OK ? db_exec(tx, "UPDATE assets SET next_due_on = ?, due_org_id = ? WHERE id = ?", pu, 3) : DB_OK;
 	db_res_free(r);
-	if (rc != ST_OK)
+	if (rc != ST_OK) {
+		json_decref(o);
 		return rc;
-	const char *due = o ? jstr(o, "due_date") : DUE_NEVER;
-	dbv pu[] = {VT(due), VI(asset_id)};
-	int e = db_exec(tx, "UPDATE assets SET next_due_on = ? WHERE id = ?", pu, 2);
+	}
 	json_decref(o);
 	return e == DB_OK ? ST_OK : ST_DB;
 }

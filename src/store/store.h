@@ -138,6 +138,10 @@ int wo_transition_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, co
 int store_wo_transition(db *d, const actor *a, int64_t id, int64_t if_match, const char *event, json_t *body,
 			json_t **out, st_info *info);
 
+/* Have the order's actual lines changed since this bill (JSON with order_id and lines) was
+ * built? (billing.c) */
+int bill_lines_changed_tx(db_tx *tx, int64_t tenant_id, json_t *bill, bool *changed);
+
 /* Tenant settings (settings.c): a JSON value per key, or the default. */
 json_t *settings_get_tx(db_tx *tx, int64_t tenant_id, const char *key); /* new reference or NULL */
 int64_t settings_int_tx(db_tx *tx, int64_t tenant_id, const char *key, int64_t def);

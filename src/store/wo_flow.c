@@ -150,13 +150,17 @@ static int gather(db_tx *tx, const principal *who, struct facts_in *in, wo_facts
 		dbv p[] = {VI(tenant), VI(id)};
 		db_res *r;
 		if (db_query(tx,
-			     "SELECT total_fen - paid_fen + refunded_fen FROM bills WHERE tenant_id = ? AND order_id = ? AND "
-			     "kind = 'bill' AND state <> 'void' ORDER BY id DESC LIMIT 1",
+			     "SELECT total_fen - paid_fen + refunded_fen AS balance_fen, order_id, lines_json FROM bills "
+			     "WHERE tenant_id = ? AND order_id = ? AND kind = 'bill' AND state <> 'void' ORDER BY id DESC LIMIT 1",
 			     p, 2, &r) != DB_OK)
 			return ST_DB;
 		f->has_bill = db_rows(r) > 0;
 		f->balance_fen = f->has_bill ? db_int(r, 0, 0) : 0;
+		json_t *bill = f->has_bill ? row_json(r, 0) : NULL;
 		db_res_free(r);
+		if (bill)
+			rc = bill_lines_changed_tx(tx, tenant, bill, &f->bill_outdated);
+		json_decref(bill);
 		break;
 	}
 	case WE_REOPEN: {
@@ -214,6 +218,7 @@ static int refuse(int g, int from, const principal *who, st_info *info)
 				  : g == WG_LINES_NOT_DONE ? "lines_not_done"
 				  : g == WG_QC_REQUIRED ? "qc_required"
 				  : g == WG_NOT_PAID ? "not_paid"
+				  : g == WG_BILL_OUTDATED ? "bill_outdated"
 				  : g == WG_REOPEN_EXPIRED ? "reopen_expired"
 							   : "guard",
 				  "allowed", allowed_json(from, who->roles));

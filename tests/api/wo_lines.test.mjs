@@ -269,6 +269,12 @@ test('412 on a stale If-Match with the fresh order; nothing of the first writer 
   const del = await admin.del(`/api/v1/work-orders/${o.id}/lines/${l}`, undefined, { 'If-Match': `"${ch.body.version}"` });
   assert.equal(del.status, 204, del.text);
   assert.equal(del.headers.get('etag'), `"${ch.body.version + 1}"`);
+  // two advisors add a line at the same moment with the same version: one wins, the other gets 412
+  const v = await version(o.id);
+  const race = await Promise.all(['刹车油', '雨刮片'].map((name) => admin.post(`/api/v1/work-orders/${o.id}/lines`,
+    { stage: 'estimate', kind: 'part', name, unit_price_fen: 9000 }, { 'If-Match': `"${v}"` })));
+  assert.deepEqual(race.map((r) => r.status).sort(), [201, 412], race.map((r) => r.text).join('\n'));
+  assert.equal((await admin.get(`/api/v1/work-orders/${o.id}/lines`)).body.estimate.length, 1, 'exactly the winner\'s line');
   const tl = (await admin.get(`/api/v1/work-orders/${o.id}/timeline`)).body.items.map((e) => e.event);
   for (const e of ['line_add', 'line_change', 'line_remove']) assert.ok(tl.includes(e), `timeline has ${e}: ${tl}`);
   const change = (await admin.get(`/api/v1/work-orders/${o.id}/timeline`)).body.items.find((e) => e.event === 'line_change');

@@ -15,7 +15,8 @@ const streams = [];
 before(async () => {
   if (!PG) return;
   db = freshDb('postgres');
-  [a, b] = await Promise.all([startServer({ db: db.db }), startServer({ db: db.db })]);
+  a = await startServer({ db: db.db });
+  b = await startServer({ db: db.db });
   token = (await login(a.url, 'admin', 'admin12345')).token;
 });
 

@@ -151,6 +151,9 @@ static void guards(void **state)
 	f.balance_fen = 1;
 	assert_int_equal(wo_next(WS_QC_PASSED, WE_SETTLE, &f, &to), WG_NOT_PAID);
 	f.balance_fen = 0;
+	f.bill_outdated = true;
+	assert_int_equal(wo_next(WS_QC_PASSED, WE_SETTLE, &f, &to), WG_BILL_OUTDATED);
+	f.bill_outdated = false;
 	assert_int_equal(wo_next(WS_QC_PASSED, WE_SETTLE, &f, &to), WG_OK);
 	/* without QC required, settlement straight from completed, still only when paid */
 	f.qc_required = false;

@@ -9,10 +9,19 @@ CREATE INDEX customers_initials ON customers(tenant_id, name_initials);
 -- The next service's due day of each asset (domain/maint.c), kept by the store when what it
 -- depends on changes (purchase date, readings, the model's schedule) and refreshed by
 -- store_maint_refresh() for finished maintenance orders: the due list reads an index
--- instead of computing two million assets. It never runs late: completing a service only
--- moves it later, and candidates are recomputed exactly when listed.
+-- instead of computing two million assets. Completing a service only moves the day later, so a
+-- cached day is early, never late (candidates are recomputed exactly when listed); a reopened
+-- order is caught by store_maint_refresh().
+-- due_org_id is the owner's organisation as of that computation, so the list of one outlet walks
+-- this index alone in due order (id included for the page order) instead of reading every asset
+-- and customer row on the way.
 ALTER TABLE assets ADD COLUMN next_due_on TEXT;
-CREATE INDEX assets_next_due ON assets(tenant_id, next_due_on);
+ALTER TABLE assets ADD COLUMN due_org_id BIGINT;
+CREATE INDEX assets_next_due ON assets(tenant_id, next_due_on, id, due_org_id);
+
+-- The customer's last visit (churn, ABC plans, every customer list row): max(created_at) of their
+-- work orders in one seek; without it SQLite walked work_orders_created backwards per row.
+CREATE INDEX work_orders_customer_created ON work_orders(tenant_id, customer_id, created_at);
 
 -- ABC contact plans (DOMAIN §6: A weekly, B monthly, C at least every six months) as tenant
 -- data; no row = the default of domain/care.c.

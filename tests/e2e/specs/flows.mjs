@@ -157,8 +157,8 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
   })
 
   // Draw a signature on the pad of the open dialog.
-  async function sign(page, scope) {
-    const canvas = page.locator(`${scope} ${$t('signature-canvas')}`).first()
+  async function sign(page) {
+    const canvas = page.locator(`${$t('signature-canvas')}:visible`).first()
     await canvas.waitFor()
     const b = await canvas.boundingBox()
     await page.mouse.move(b.x + b.width * 0.15, b.y + b.height * 0.6)
@@ -166,29 +166,30 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
     for (let i = 1; i <= 12; i++) await page.mouse.move(b.x + b.width * (0.15 + i * 0.05), b.y + b.height * (0.6 - Math.sin(i / 2) * 0.3), { steps: 2 })
     await page.mouse.up()
   }
-  async function addLine(page, stage, kind, name, { hours, rate, qty, unit } = {}) {
+  async function addLine(page, stage, kind, name, { hours, rate, qty, unit, pay = '自付' } = {}) {
     await page.click($t('lines-add-' + stage))
     const d = page.locator($t('line-dialog'))
     await d.waitFor()
     await d.locator($t('line-kind-' + kind)).click()
-    await d.locator($t('line-name')).locator('input').fill(name)
+    await d.locator($t('line-name')).fill(name)
     if (kind === 'labour') {
-      await d.locator($t('line-hours')).locator('input').fill(hours)
+      await d.locator($t('line-hours')).fill(hours)
       await d.locator(`${$t('line-rate')} input`).fill(String(rate))
     } else {
-      await d.locator($t('line-qty')).locator('input').fill(String(qty))
+      await d.locator($t('line-qty')).fill(String(qty))
       await d.locator(`${$t('line-unit')} input`).fill(String(unit))
     }
+    if (pay) await pickOption(page, 'line-pay-type', pay)
     await d.locator($t('line-save')).click()
     await d.waitFor({ state: 'hidden' })
     await page.locator(`${$t('lines-table-' + stage)} tr`, { hasText: name }).first().waitFor()
   }
   async function approval(page, { channel, by }) {
-    const d = page.locator($t('approval-dialog')).last()
+    const d = page.locator(`${$t('approval-dialog')}:visible`).first()
     await d.waitFor()
-    if (by) await d.locator($t('approval-name')).locator('input').fill(by)
+    if (by) await d.locator($t('approval-name')).fill(by)
     if (channel) await d.locator($t('approval-channel-' + channel)).click()
-    if (!channel || channel === 'signature') await sign(page, `${$t('approval-dialog')}`)
+    if (!channel || channel === 'signature') await sign(page)
     await d.locator($t('approval-submit')).click()
     await d.waitFor({ state: 'hidden' })
   }
@@ -227,14 +228,26 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
     await adv.click($t('wo-submit'))
     await adv.locator($t('wo-detail')).waitFor()
     const id = Number(new URL(adv.url()).pathname.split('/').pop())
-    assert((await adv.locator($t('wo-flow')).getAttribute('data-flow')) === 'workshop', 'a car follows the workshop flow')
-    assert((await adv.locator($t('wo-asset')).innerText()).includes(plate), 'the plate is in the header')
+    await adv.locator(`${$t('wo-flow')}[data-flow="workshop"]`).waitFor() // a car follows the workshop flow
+    await adv.locator($t('wo-asset'), { hasText: plate }).waitFor() // the plate is in the header
 
     // 2. Reception sheet, signed by the customer.
     if (await hasPanel(adv, 'wo-tab-reception')) {
       await adv.click($t('wo-tab-reception'))
       await adv.locator($t('reception-panel')).waitFor()
-      notes.push('reception panel: steps to write')
+      const svg = adv.locator($t('reception-car'))
+      await svg.waitFor()
+      const box = await svg.boundingBox()
+      await svg.click({ position: { x: box.width * 0.3, y: box.height * 0.2 } }) // a scratch at the front left
+      await adv.locator($t('reception-note-1')).fill('左前保险杠划痕约 5 cm')
+      await adv.locator(`${$t('reception-mileage')} input`).fill('5230')
+      await adv.click($t('reception-valuables'))
+      await adv.click($t('reception-save'))
+      await adv.locator($t('reception-sign') + ':not(.is-disabled)').waitFor()
+      await adv.click($t('reception-sign'))
+      await approval(adv, {})
+      await adv.locator($t('reception-signed')).waitFor()
+      await shot(adv, 'flow-b-2-reception-signed-zh')
     } else {
       notes.push('ReceptionPanel not there yet: reception over the API')
       let o = (await apiCall('GET', `/work-orders/${id}`)).body
@@ -251,16 +264,16 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
     await addLine(adv, 'estimate', 'labour', '更换机油机滤', { hours: '0.50', rate: 120 })
     await addLine(adv, 'estimate', 'part', '全合成机油 4L', { qty: 1, unit: 398 })
     await addLine(adv, 'estimate', 'part', '机油滤清器', { qty: 1, unit: 45 })
-    await adv.locator(`${$t('lines-limit')} input`).fill('800')
+    await adv.locator(`${$t('lines-limit')} input`).fill('1000')
     await adv.click($t('lines-terms-save'))
     await adv.click($t('lines-approve'))
     await approval(adv, { channel: 'signature' })
-    await adv.locator($t('lines-approval'), { hasText: '签' }).waitFor()
-    await shot(adv, 'flow-b-2-estimate-signed-zh')
+    await adv.locator($t('lines-approval'), { hasText: '已确认' }).waitFor()
+    await shot(adv, 'flow-b-3-estimate-signed-zh')
     await adv.click($t('wo-tab-overview'))
     await act(adv, 'accept')
     await titleStatus(adv, 'accepted')
-    assert((await adv.locator($t('wo-flow')).getAttribute('data-step')) === 'work', 'signed estimate: the flow is at 作业')
+    await adv.locator(`${$t('wo-flow')}[data-step="work"]`).waitFor() // signed estimate: the flow is at 作业
     await adv.context().close()
 
     // 4. Dispatch to the workshop technician (the advisor may not list technicians: the dispatcher does).
@@ -292,17 +305,19 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
     await adv2.locator(`${$t('lines-table-actual')} ${$t('line-consent')}`).first().click()
     await approval(adv2, { channel: 'phone' })
     await adv2.locator(`${$t('lines-table-actual')} ${$t('line-consented')}`).first().waitFor()
-    await shot(adv2, 'flow-b-3-additional-consent-zh')
+    await shot(adv2, 'flow-b-4-additional-consent-zh')
     await adv2.context().close()
 
     // 7. The technician marks the lines done and completes.
     const tp2 = await as(browser, 'tech01')
     await openOrder(tp2, id, 'lines')
     const boxes = tp2.locator(`${$t('lines-table-actual')} ${$t('line-done')}`)
+    await boxes.first().waitFor()
     const nBoxes = await boxes.count()
+    assert(nBoxes === 4, 'four actual lines: ' + nBoxes)
     for (let i = 0; i < nBoxes; i++) {
       await boxes.nth(i).click()
-      await tp2.waitForTimeout(400)
+      await tp2.locator(`${$t('lines-table-actual')} ${$t('line-done')}.is-checked`).nth(i).waitFor()
     }
     await tp2.click($t('wo-tab-overview'))
     await act(tp2, 'complete')
@@ -313,12 +328,19 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
     const qc = await as(browser, 'qc1')
     await openOrder(qc, id)
     if (await hasPanel(qc, 'wo-tab-qc')) {
-      notes.push('QC panel: steps to write')
+      await act(qc, 'qc-fail') // → the QC tab
+      await qc.locator($t('qc-panel')).waitFor()
+      await qc.click($t('qc-fail'))
+      await qc.fill($t('qc-fail-reason'), '刹车片安装后仍有轻微异响，请复查')
+      await shot(qc, 'flow-b-5-qc-fail-zh')
+      await qc.click($t('qc-fail-confirm'))
+      await titleStatus(qc, 'in_service')
+      await qc.locator($t('wo-rework'), { hasText: '1' }).waitFor()
     } else {
       notes.push('QcPanel not there yet: QC through the action bar')
       await act(qc, 'qc-fail')
       await qc.fill($t('wo-event-reason'), '刹车片安装后仍有轻微异响，请复查')
-      await shot(qc, 'flow-b-4-qc-fail-zh')
+      await shot(qc, 'flow-b-5-qc-fail-zh')
       await dialogSubmit(qc)
       await titleStatus(qc, 'in_service')
       assert((await qc.locator($t('wo-rework')).innerText()).includes('1'), 'rework counted')
@@ -332,6 +354,11 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
     const qc2 = await as(browser, 'qc1')
     await openOrder(qc2, id)
     await act(qc2, 'qc-pass')
+    if (await hasPanel(qc2, 'qc-panel')) {
+      await qc2.locator($t('qc-check-all')).click()
+      await shot(qc2, 'flow-b-6-qc-pass-zh')
+      await qc2.click($t('qc-pass'))
+    }
     await titleStatus(qc2, 'qc_passed')
     await qc2.context().close()
 
@@ -354,7 +381,7 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
       await d.waitFor({ state: 'hidden' })
     }
     await cash.locator($t('bill-balance'), { hasText: '0.00' }).waitFor()
-    await shot(cash, 'flow-b-5-paid-zh')
+    await shot(cash, 'flow-b-7-paid-zh')
     await act(cash, 'settle')
     await cash.locator('.el-message-box__btns .el-button--primary').click()
     await titleStatus(cash, 'settled')
@@ -368,22 +395,124 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
     await adv3.fill($t('delivery-explanation'), '已更换机油机滤及前刹车片，试车无异响；旧件已交还客户。')
     await adv3.click($t('delivery-submit'))
     await titleStatus(adv3, 'closed')
-    await shot(adv3, 'flow-b-6-delivered-zh')
+    await shot(adv3, 'flow-b-8-delivered-zh')
     await adv3.click($t('wo-tab-timeline'))
     await adv3.locator($t('wo-timeline-full')).waitFor()
-    await shot(adv3, 'flow-b-7-timeline-zh')
+    await shot(adv3, 'flow-b-9-timeline-zh')
     await adv3.context().close()
 
     // The same order in English.
     const en = await as(browser, 'advisor1', 'en-US')
     await openOrder(en, id)
     await en.locator($t('wo-flow'), { hasText: 'Reception' }).waitFor()
-    await shot(en, 'flow-b-8-detail-en')
+    await shot(en, 'flow-b-10-detail-en')
     await en.context().close()
 
     const o = (await apiCall('GET', `/work-orders/${id}`)).body
     assert(o.status === 'closed' && o.rework_count === 1, `closed with one rework: ${o.status} ${o.rework_count}`)
     if (notes.length) console.log('  # flow (b) notes: ' + notes.join('; '))
+  })
+
+  test('portal: a customer requests service, approves the estimate online, cancels another request before dispatch', async (browser) => {
+    const cp = await as(browser, 'customer1')
+    await cp.click($t('menu-portal-new'))
+    await cp.locator($t('portal-request')).waitFor()
+    await cp.locator($t('request-type')).locator('label', { hasText: '维修' }).click()
+    await cp.fill($t('request-fault'), `洗碗机不排水 E2E-C-${RUN}`)
+    await shot(cp, 'portal-1-request-zh')
+    await cp.click($t('request-submit'))
+    await cp.locator($t('portal-order')).waitFor()
+    const id = Number(new URL(cp.url()).pathname.split('/').pop())
+    const o = (await apiCall('GET', `/work-orders/${id}`)).body
+    assert(o.channel === 'web' && o.status === 'new', `a portal request: channel web, new: ${o.channel} ${o.status}`)
+    // The service team puts an estimate on it (their screen is the lines tab; here the API).
+    const line = await apiCall('POST', `/work-orders/${id}/lines`, { stage: 'estimate', kind: 'fee', name: '上门检测费', qty: '1', unit_price_fen: 5000, pay_type: 'self_pay' }, { 'If-Match': `"${o.version}"` })
+    assert(line.status === 201, 'estimate line: ' + line.status + ' ' + JSON.stringify(line.body))
+    await cp.reload()
+    await cp.locator($t('portal-estimate')).waitFor()
+    await cp.click($t('portal-approve'))
+    await cp.locator('.el-message-box__btns .el-button--primary').click()
+    await cp.locator($t('portal-approved')).waitFor()
+    await cp.locator($t('portal-timeline'), { hasText: '客户同意估价' }).waitFor()
+    await shot(cp, 'portal-2-estimate-approved-zh')
+    const a = (await apiCall('GET', `/work-orders/${id}`)).body
+    assert(a.approved_total_fen === 5000, 'approved online: ' + a.approved_total_fen)
+
+    // Another request, cancelled before a technician is sent.
+    await cp.click($t('menu-portal-new'))
+    await cp.fill($t('request-fault'), `热水器点不着火 E2E-C2-${RUN}`)
+    await cp.click($t('request-submit'))
+    await cp.locator($t('portal-order')).waitFor()
+    await cp.click($t('portal-cancel'))
+    await cp.fill($t('portal-cancel-reason'), '已经自己修好了')
+    await cp.click($t('portal-cancel-submit'))
+    await cp.locator(`${$t('wo-status')}[data-status="cancelled"]`).waitFor()
+    await cp.click($t('menu-portal-orders'))
+    await cp.locator($t('portal-order-' + id)).waitFor()
+    await shot(cp, 'portal-3-my-orders-zh')
+    assert(cp.errors.length === 0, 'no page errors: ' + cp.errors.join('; '))
+    await cp.context().close()
+  })
+
+  test('action bar: a stale order (412) is reloaded and said so; a refused event names the rule (409)', async (browser) => {
+    const c = await apiCall('POST', '/work-orders', {
+      type: 'repair', priority: 'P3', channel: 'phone', customer: { name: '周敏', phone: '13711112222' },
+      address: '广东省广州市海珠区江南大道中100号', fault_description: `燃气灶打不着火 E2E-D-${RUN}`,
+    })
+    assert(c.status === 201, 'order: ' + c.status)
+    const id = c.body.id
+    const disp = await as(browser, 'dispatcher1')
+    // no live updates on this page: it stays on the version it read (as a page whose stream dropped)
+    await disp.route('**/api/v1/events**', (r) => r.abort())
+    await openOrder(disp, id)
+    await disp.locator($t('wo-action-accept')).waitFor()
+    // someone else accepts it meanwhile
+    const other = await apiCall('POST', `/work-orders/${id}/accept`, {}, { 'If-Match': `"${c.body.version}"` })
+    assert(other.status === 200, 'accepted behind the page: ' + other.status)
+    await act(disp, 'accept')
+    const err = disp.locator($t('wo-action-error'))
+    await err.waitFor()
+    assert((await err.innerText()).includes('其他人刚刚修改了此工单'), '412 in words: ' + (await err.innerText()))
+    await titleStatus(disp, 'accepted') // reloaded
+    await shot(disp, 'action-412-zh')
+    // a cancel without a reason is refused in the dialog; with one it goes through
+    await act(disp, 'cancel')
+    await disp.locator(`${$t('wo-event-dialog')} ${$t('wo-event-submit')}`).click()
+    await disp.locator($t('wo-event-dialog'), { hasText: '请填写原因' }).waitFor()
+    await disp.fill($t('wo-event-reason'), '重复报修')
+    await dialogSubmit(disp)
+    await titleStatus(disp, 'cancelled')
+    await disp.context().close()
+
+    // settle with nothing paid: 409 names the rule (the order brought to QC passed over the API, as admin)
+    const o2 = (await apiCall('POST', '/work-orders', {
+      type: 'repair', channel: 'phone', customer: { name: '周敏', phone: '13711112222' }, fault_description: `E2E-D2-${RUN}`,
+    })).body
+    const tech = await user('tech01')
+    const ver = async () => `"${(await apiCall('GET', `/work-orders/${o2.id}`)).body.version}"`
+    const step = async (method, path, body) => {
+      const r = await apiCall(method, `/work-orders/${o2.id}${path}`, body, { 'If-Match': await ver() })
+      assert(r.status === 200 || r.status === 201, `${path}: ${r.status} ${JSON.stringify(r.body)}`)
+      return r.body
+    }
+    await step('POST', '/lines', { stage: 'estimate', kind: 'fee', name: '上门费', qty: '1', unit_price_fen: 5000, pay_type: 'self_pay' })
+    await step('POST', '/dispatch', { assignee_id: tech.id })
+    await step('POST', '/take', {})
+    await step('POST', '/arrive', {})
+    const copied = await step('POST', '/lines/copy-estimate', {})
+    for (const l of copied.items) await step('POST', `/lines/${l.id}/done`, { done: true })
+    await step('POST', '/complete', {})
+    await step('POST', '/qc-pass', {})
+    const bill = await step('POST', '/bill', {})
+    assert(bill.total_fen === 5000, 'a bill of ¥50: ' + bill.total_fen)
+    const cash = await as(browser, 'cashier1')
+    await openOrder(cash, o2.id)
+    await act(cash, 'settle')
+    await cash.locator('.el-message-box__btns .el-button--primary').click()
+    await cash.locator($t('wo-action-error'), { hasText: '结算单尚未结清' }).waitFor()
+    await titleStatus(cash, 'qc_passed')
+    await shot(cash, 'action-409-zh')
+    await cash.context().close()
   })
 
   const tokens = {}

@@ -136,6 +136,7 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
     await panel.waitFor()
     const text = await page.locator($t('sla-state-response')).innerText()
     assert(/剩余 1小时5\d分|剩余 2小时/.test(text), 'two hours to the first response: ' + text)
+    await panel.scrollIntoViewIfNeeded()
     await shot(page, 'settings-6-order-sla-panel-zh')
 
     // English: the settings screens have no raw keys
