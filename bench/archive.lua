@@ -1,5 +1,6 @@
 -- archive.lua — the lookups of bench/archive.sh (issue 3 speed): FUWU_BENCH_KIND is
---   phone4  GET /api/v1/customers?phone=NNNN        the last four digits of a phone
+--   phone4  GET /api/v1/customers?phone=NNNN        the last four digits of a phone (50 rows)
+--   phone4l the same with limit=10 (the first screen of a lookup)
 --   phone   GET /api/v1/customers?phone=130…        a full phone of a loaded customer
 --   plate   GET /api/v1/customers?plate=粤A…         a plate from the loader's sample
 --   due     GET /api/v1/maintenance/due?org_id=…    the due-this-month list of one outlet
@@ -26,6 +27,8 @@ function request()
 	local path
 	if kind == "phone4" then
 		path = string.format("/api/v1/customers?phone=%04d", math.random(0, 9999))
+	elseif kind == "phone4l" then
+		path = string.format("/api/v1/customers?phone=%04d&limit=10", math.random(0, 9999))
 	elseif kind == "phone" then
 		-- the loader's phones: 130 + (i * 387420489 + 12345) mod 10^9, i < customers
 		local i = math.random(0, ncust - 1)

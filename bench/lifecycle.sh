@@ -54,6 +54,8 @@ v() { printf '%s\n' "$out" | awk -v k="$1" '$1 == "LC" && $2 == k { print $3 }';
 		"$(v summary_admin_total)" "$(v summary_admin_server_mean_ms)" "$(v summary_admin_client_p99_ms)"
 	printf '| summary, an outlet (%s orders): server mean / client p99 | %s / %s ms | ≤ 20 ms  |\n' \
 		"$(v summary_outlet_total)" "$(v summary_outlet_server_mean_ms)" "$(v summary_outlet_client_p99_ms)"
+	printf '| wall board (GET /work-orders/board, 60 per column), admin / outlet: server mean | %s / %s ms |          |\n' \
+		"$(v board_admin_server_mean_ms)" "$(v board_outlet_server_mean_ms)"
 	printf '| SSE write → client (%s events) p50 / p99 / max      | %s / %s / %s ms | ≤ 100 ms |\n' \
 		"$(v sse_events)" "$(v sse_latency_p50_ms)" "$(v sse_latency_p99_ms)" "$(v sse_latency_max_ms)"
 	printf '| %s SSE clients: RSS before → with them (cost)      | %s → %s MB (+%s) | ≤ 50 MB  |\n' \

@@ -165,3 +165,4 @@ done
 	echo "CPU per request. others: cores used by other processes meanwhile (a shared machine). Load: 1-min average."
 } | tee bench/out/last.txt
 FUWU_BENCH_URL=$base FUWU_BENCH_PID=$server_pid bash bench/lifecycle.sh || true # issue 4: the work-order lifecycle
+bash bench/archive.sh || true # issue 3: the archive at 1,000,000 customers and 2,000,000 assets

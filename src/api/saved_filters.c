@@ -2,7 +2,8 @@
  * saved_filters.c — /api/v1/saved-filters: the caller's own saved work-order list filters
  * (issue 4 item 11). A filter is a name (at most 40 characters) and `query`, an object of the
  * list's filter parameters (GET /work-orders: status, q, type, priority, created_from,
- * created_to, customer_id, and the console's from/to dates); at most 50 per user.
+ * created_to, customer_id, assignee_id, asset_id, late, org_id, and the console's from/to
+ * dates) with string or whole-number values; at most 50 per user, names unique per user.
  */
 #include "api/api.h"
 

@@ -26,8 +26,20 @@ static int job_sla_sweep(db *d)
 	return rc;
 }
 
+/* DOMAIN §6 (issue 3): the contact tasks of the ABC plans and the maintenance-due cache. */
+static int job_archive_care(db *d)
+{
+	int64_t tasks = 0, assets = 0;
+	int rc = store_care_daily(d, &tasks, &assets);
+	if (rc == ST_OK && (tasks || assets))
+		log_msg("info", "scheduler: job archive_care made %lld contact task(s), recomputed %lld asset(s)",
+			(long long)tasks, (long long)assets);
+	return rc;
+}
+
 const struct sched_job sched_jobs[] = {
 	{"sla_breach_sweep", 30, job_sla_sweep},
+	{"archive_care", 6 * 3600, job_archive_care},
 	{NULL, 0, NULL},
 };
 

@@ -512,3 +512,43 @@ int store_tasks_generate(db *d, const actor *a, int32_t today, int horizon_days,
 		*created = g.created;
 	return rc;
 }
+
+/* --- the scheduler's daily job ------------------------------------------------------------ */
+
+struct tenants_ctx {
+	int64_t id[256];
+	int tz[256];
+	int n;
+};
+
+static int tenants_fn(db_tx *tx, void *arg)
+{
+	struct tenants_ctx *t = arg;
+	db_res *r;
+	if (db_query(tx, "SELECT id, tz_offset_min FROM tenants ORDER BY id LIMIT 256", NULL, 0, &r) != DB_OK)
+		return ST_DB;
+	for (t->n = 0; t->n < db_rows(r); t->n++) {
+		t->id[t->n] = db_int(r, t->n, 0);
+		t->tz[t->n] = (int)db_int(r, t->n, 1);
+	}
+	db_res_free(r);
+	return ST_OK;
+}
+
+int store_care_daily(db *d, int64_t *tasks, int64_t *assets)
+{
+	struct tenants_ctx t;
+	int rc = db_read(d, tenants_fn, &t);
+	*tasks = *assets = 0;
+	for (int i = 0; i < t.n && rc == ST_OK; i++) {
+		principal sys = {.tenant_id = t.id[i], .tz_offset_min = t.tz[i]};
+		actor a = {&sys, "scheduler", NULL, NULL};
+		int64_t made = 0, fixed = 0;
+		rc = store_maint_refresh(d, t.id[i], &fixed);
+		if (rc == ST_OK)
+			rc = store_tasks_generate(d, &a, 0, 7, &made);
+		*tasks += made;
+		*assets += fixed;
+	}
+	return rc;
+}

@@ -681,15 +681,20 @@ static int list_fn(db_tx *tx, void *arg)
 	}
 	if (f->phone) {
 		/* the end of any phone: "5678" matches +8613912345678 */
-		like_phone = xasprintf("%%%s", f->phone);
 		size_t len = strlen(f->phone);
-		buf_puts(&sql, " AND c.id IN (SELECT customer_id FROM customer_phones WHERE tenant_id = ? AND phone LIKE ?");
+		buf_puts(&sql, " AND c.id IN (SELECT customer_id FROM customer_phones WHERE tenant_id = ?");
 		p[n++] = VI(who->tenant_id);
-		p[n++] = VT(like_phone);
 		if (len >= 4) {
-			/* uses the index customer_phones_tail (0002_archive.sql) */
-			buf_puts(&sql, " AND substr(phone, length(phone) - 3) = ?");
+			/* uses the index customer_phones_tail (0002_archive.sql); the rest of the digits by
+			 * substr, not LIKE: SQLite re-prepares a statement whose LIKE pattern is bound */
+			buf_printf(&sql, " AND substr(phone, length(phone) - 3) = ? AND substr(phone, length(phone) - %d) = ?",
+				   (int)len - 1);
 			p[n++] = VT(f->phone + len - 4);
+			p[n++] = VT(f->phone);
+		} else {
+			like_phone = xasprintf("%%%s", f->phone);
+			buf_puts(&sql, " AND phone LIKE ?");
+			p[n++] = VT(like_phone);
 		}
 		buf_puts(&sql, ")");
 	}

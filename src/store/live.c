@@ -71,15 +71,17 @@ static bool is_customer(const principal *who)
 	return who->customer_id || (who->roles & (1u << ROLE_CUSTOMER));
 }
 
-/* The order scope of the caller for an order aliased w (as work_orders.c applies it). */
-static void scope_sql(buf *sql, dbv *p, int *n, const principal *who)
+/* The order scope of the caller for an order aliased w (as work_orders.c applies it). With
+ * by_org the tenant's root also names its organisations (every one is in its subtree): the
+ * late counts then read the partial indexes organisation by organisation. */
+static void scope_sql(buf *sql, dbv *p, int *n, const principal *who, bool by_org)
 {
 	buf_puts(sql, " w.tenant_id = ?");
 	p[(*n)++] = VI(who->tenant_id);
 	if (is_customer(who)) {
 		buf_puts(sql, " AND w.customer_id = ?");
 		p[(*n)++] = VI(who->customer_id);
-	} else if (who->org_id != who->root_org_id) {
+	} else if (by_org || who->org_id != who->root_org_id) {
 		buf_puts(sql, " AND w.org_id IN (SELECT id FROM organizations WHERE tenant_id = ? AND path LIKE ? || '%')");
 		p[(*n)++] = VI(who->tenant_id);
 		p[(*n)++] = VT(who->org_path);
@@ -95,7 +97,8 @@ struct sum_ctx {
 static int late_count(db_tx *tx, const principal *who, int64_t now, int64_t *late)
 {
 	/* Two counts that do not overlap: the resolution deadline passed; or no deadline passed
-	 * (none set, or still ahead) but the promised time did. Each reads its partial index. */
+	 * (none set, or still ahead) but the promised time did. Each reads its partial index, a
+	 * range per organisation (by_org), never the orders that are closed. */
 	static const char *const conds[2] = {
 		" AND w.status IN " OPEN_STATES " AND w.sla_resolve_due IS NOT NULL AND w.sla_resolve_due < ?",
 		" AND w.status IN " OPEN_STATES " AND w.promised_at IS NOT NULL AND w.promised_at < ? AND "
@@ -108,7 +111,7 @@ static int late_count(db_tx *tx, const principal *who, int64_t now, int64_t *lat
 		dbv p[8];
 		int n = 0;
 		buf_puts(&sql, "SELECT count(*) FROM work_orders w WHERE");
-		scope_sql(&sql, p, &n, who);
+		scope_sql(&sql, p, &n, who, true);
 		buf_puts(&sql, conds[i]);
 		p[n++] = VI(now);
 		if (i == 1)
@@ -216,7 +219,7 @@ static int board_fn(db_tx *tx, void *arg)
 			 "w.sla_resolve_due, w.promised_at, a.plate AS asset_plate, a.serial AS asset_serial, "
 			 "(SELECT m.brand || ' ' || m.model FROM product_models m WHERE m.id = a.model_id) AS asset_model "
 			 "FROM work_orders w LEFT JOIN assets a ON a.id = w.asset_id WHERE");
-		scope_sql(&sql, p, &n, c->who);
+		scope_sql(&sql, p, &n, c->who, false);
 		buf_printf(&sql, " AND w.status = ? ORDER BY w.id DESC LIMIT %d", c->limit);
 		p[n++] = VT(wo_board_states[s]);
 		db_res *r;

@@ -195,7 +195,12 @@ static void sort_due(json_t *arr)
 /* Rows of the candidates `ids` (a comma list of integers) with every column asset_due needs. */
 static int due_details(db_tx *tx, struct md_ctx *c, const char *ids)
 {
-	char *sql = xasprintf("SELECT " DUE_COLS DUE_FROM " AND a.id IN (%s)", ids);
+	/* by id: "+a.tenant_id" keeps the planner on the primary key (with the tenant as an index
+	 * term it walked assets_next_due, whose third column is the id, over the whole tenant) */
+	char *sql = xasprintf("SELECT " DUE_COLS " FROM assets a JOIN product_models m ON m.id = a.model_id JOIN customers c "
+			      "ON c.id = a.customer_id WHERE a.id IN (%s) AND +a.tenant_id = ? AND a.status = 'active' AND "
+			      "a.purchase_date IS NOT NULL AND m.maintenance_json IS NOT NULL AND m.maintenance_json <> '[]'",
+			      ids);
 	dbv p[] = {VI(c->who->tenant_id)};
 	db_res *r;
 	int e = db_query(tx, sql, p, 1, &r);

@@ -500,6 +500,9 @@ int store_task_done(db *d, const actor *a, int64_t id, int64_t if_match, json_t 
  * of the tenant without an open task (consent refused → none). Idempotent; the scheduler
  * calls it daily, POST /contact-tasks/generate on demand. today: civil day (0 = now). */
 int store_tasks_generate(db *d, const actor *a, int32_t today, int horizon_days, int64_t *created);
+/* The scheduler's job (jobs/scheduler.c): for every tenant, the maintenance-due cache brought up
+ * to date and the contact tasks of the next 7 days generated. */
+int store_care_daily(db *d, int64_t *tasks, int64_t *assets);
 
 /* Shared helpers (store_util.c) */
 json_t *row_json(const db_res *r, int row);        /* column name → typed value */

@@ -183,6 +183,18 @@ test('the summary equals a GROUP BY over the orders, in each scope, after create
       await ev(techA, o, 'hold', { kind: 'parts' });
     }
   }
+  // late: the promised time passed on open orders (two of A, one of B); a completed one does not count
+  const ago = new Date(Date.now() - 3600e3).toISOString();
+  const promise = async (o) => {
+    const r = await admin.post(`/api/v1/work-orders/${o.id}/estimate`, { promised_at: ago });
+    assert.equal(r.status, 200, r.text);
+  };
+  const openA = made.filter((o, i) => o.org_id === orgA.id && i % 4 !== 0);
+  const openB = made.filter((o, i) => o.org_id === orgB.id && i % 4 !== 0);
+  await promise(openA[0]);
+  await promise(openA[1]);
+  await promise(openB[0]);
+  await promise(custOrder);
   for (const client of [admin, userA, userB, cust]) {
     const sum = await client.get('/api/v1/work-orders/summary');
     assert.equal(sum.status, 200, sum.text);
@@ -197,6 +209,12 @@ test('the summary equals a GROUP BY over the orders, in each scope, after create
   const all = (await admin.get('/api/v1/work-orders/summary')).body;
   assert.ok(a.total > 0 && b.total > 0 && a.total + b.total < all.total);
   assert.ok(a.counts.waiting_parts >= 1);
+  assert.ok(a.late >= 3 && b.late >= 1 && all.late >= a.late + b.late, JSON.stringify({ a, b, all }));
+  assert.equal((await cust.get('/api/v1/work-orders/summary')).body.late, 1);
+  const board = (await userA.get('/api/v1/work-orders/board')).body.columns;
+  const card = Object.values(board).flat().find((c) => c.id === openA[0].id);
+  assert.equal(card.late, true);
+  assert.ok(card.promised_at);
 });
 
 test('the wall board shows open orders by state, in scope', async () => {

@@ -40,6 +40,14 @@ export default function ({ test, assert, shot, newPage, login, apiCall, $t, BASE
     assert(acc.status === 200, 'accepted: ' + JSON.stringify(acc.body))
     await page.locator(`${$t('board-col-accepted')} ${$t('board-card-' + o.id)}`).waitFor({ timeout: 5000 })
     assert(await page.locator(`${$t('board-col-new')} ${$t('board-card-' + o.id)}`).count() === 0, 'left the new column')
+    // the promised time passes: the card turns red and the late count goes up
+    const lateBefore = await countOf(page, 'board-late')
+    const ago = new Date(Date.now() - 2 * 3600e3).toISOString()
+    const est = await apiCall('POST', `/work-orders/${o.id}/estimate`, { promised_at: ago })
+    assert(est.status === 200, 'promised time set: ' + JSON.stringify(est.body))
+    await page.locator(`${$t('board-card-' + o.id)}[data-late="true"]`).waitFor({ timeout: 5000 })
+    await page.waitForFunction(([sel, n]) => Number(document.querySelector(sel).innerText) === n,
+      [$t('board-late'), lateBefore + 1], { timeout: 5000 })
     assert(await page.evaluate(() => window.__noReload) === 'still here', 'the page was not reloaded')
     await page.waitForTimeout(400)
     await shot(page, '40-wall-board')
