@@ -138,12 +138,9 @@ void h_wo_create(req *r)
 		}
 	}
 	/* the channel says where the request came from: a customer's own request comes from the
-	 * portal (web), a partner's API token from the API, unless they say otherwise */
+	 * portal (web); anything else that does not say is the API (the screens always say) */
 	if (!json_object_get(r->json, "channel"))
-		json_object_set_new(r->json, "channel",
-				    json_string(r->who.roles & (1u << ROLE_CUSTOMER) ? "web"
-						: r->who.session_id == 0 ? "api"
-									 : "phone"));
+		json_object_set_new(r->json, "channel", json_string(r->who.roles & (1u << ROLE_CUSTOMER) ? "web" : "api"));
 	check_times_and_place(r, &v);
 	if (!verr_reply(&v, r))
 		api_create(r, store_wo_create, "work order", "/api/v1/work-orders");

@@ -455,6 +455,10 @@ static int boot_fn(db_tx *tx, void *arg)
 	struct boot_ctx *b = arg;
 	dbv pc[] = {VT(b->code)};
 	int64_t tid;
+	/* Two nodes starting at once on an empty PostgreSQL database: the second waits here and
+	 * then finds the tenant the first created (SQLite has one writer already). */
+	if (db_tx_kind(tx) == DB_PG && db_exec(tx, "SELECT pg_advisory_xact_lock(7216001)", NULL, 0) != DB_OK)
+		return ST_DB;
 	int rc = db_query_int(tx, "SELECT id FROM tenants WHERE code = ?", pc, 1, &tid);
 	if (rc == ST_OK) {
 		b->tenant_id = tid;

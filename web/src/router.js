@@ -23,7 +23,7 @@ const routes = [
       },
       {
         path: 'work-orders/new', name: 'work-order-new', component: () => import('./views/work-orders/WorkOrderCreate.vue'),
-        meta: { perm: 'wo.create', title: 'wo.create', menu: 'work-orders' },
+        meta: { perm: 'wo.create', title: 'woFlow.intake.title', menu: 'work-orders' },
       },
       {
         path: 'work-orders/:id(\\d+)', name: 'work-order', component: () => import('./views/work-orders/WorkOrderDetail.vue'),

