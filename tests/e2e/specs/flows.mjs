@@ -377,6 +377,7 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
     await act(adv3, 'close') // → the bill tab with the delivery form
     await adv3.locator($t('delivery-panel')).waitFor()
     await adv3.fill($t('delivery-explanation'), '已更换机油机滤及前刹车片，试车无异响；旧件已交还客户。')
+    await adv3.click($t('delivery-old-parts'))
     await adv3.click($t('delivery-submit'))
     await titleStatus(adv3, 'closed')
     await shot(adv3, 'flow-b-8-delivered-zh')
@@ -522,7 +523,6 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
           const text = await page.locator('.el-container').first().innerText()
           const keys = text.match(/\b(woFlow|woLines|woExec|billing|live|settings|wo|status|timeline|field)\.[a-zA-Z_.]+/g)
           assert(!keys, `${lang} ${who} ${path}: untranslated ${keys}`)
-          if (lang === 'en-US') assert(!/[待受理派工接单完质检结算]{2}/.test(text.replace(/[\u4e00-\u9fa5]{2,}[^\n]*E2E[^\n]*/g, '')) || true, 'checked by eye')
         }
         assert(problems.length === 0, `${lang} ${who}: ` + problems.join(' | '))
         assert(page.errors.length === 0, `${lang} ${who}: page errors ` + page.errors.join('; '))
