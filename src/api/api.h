@@ -58,6 +58,7 @@ void h_wo_create(req *r);
 void h_wo_update(req *r);
 void h_wo_timeline(req *r);
 void h_wo_event(req *r);
+void h_technicians_list(req *r);
 void h_wo_comment(req *r);
 void h_wo_outbox(req *r);
 void h_routing_solve(req *r);

@@ -70,7 +70,7 @@ static bool visible(const struct listener *l, const live_event *e)
 		return false;
 	if (l->customer)
 		return e->public_ && e->customer_id && e->customer_id == l->who.customer_id;
-	if (l->who.org_id == l->who.root_org_id)
+	if (l->who.org_id == l->who.root_org_id || (e->assignee_id && e->assignee_id == l->who.user_id))
 		return true;
 	return !strncmp(e->org_path, l->who.org_path, l->path_len);
 }

@@ -63,6 +63,7 @@ const struct route routes[] = {
 	{M_POST, "/api/v1/work-orders/{id}/follow-up", h_wo_event, P_WO_READ, R_IDEM, "Followed up (已回访)", "work-order-flow", "WoEvent", "WorkOrder"},
 	{M_POST, "/api/v1/work-orders/{id}/cancel", h_wo_event, P_WO_READ, R_IDEM, "Cancel before completion, with a reason", "work-order-flow", "WoEvent", "WorkOrder"},
 	{M_POST, "/api/v1/work-orders/{id}/reopen", h_wo_event, P_WO_READ, R_IDEM, "Reopen a closed order within the period (counted as rework), with a reason", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_GET, "/api/v1/technicians", h_technicians_list, P_WO_UPDATE, 0, "Active technicians in your scope, to dispatch to (q, org_id)", "work-order-flow", NULL, "List"},
 	{M_POST, "/api/v1/work-orders/{id}/comments", h_wo_comment, P_WO_READ, R_IDEM, "Comment on an order (internal, or public: visible to the customer)", "work-order-flow", "WoComment", "TimelineItem"},
 	{M_GET, "/api/v1/work-orders/{id}/outbox", h_wo_outbox, P_WO_UPDATE, 0, "Notifications written for an order (the outbox)", "work-order-flow", NULL, "List"},
 

@@ -256,7 +256,7 @@ int store_wo_board(db *d, const principal *who, int limit, json_t **out)
 
 #define LIVE_COLS                                                                                          \
 	"SELECT e.id, e.tenant_id, e.order_id, e.at, e.actor_id, e.event, e.data, e.public, w.number, w.status, " \
-	"w.customer_id, o.path, u.name FROM wo_events e JOIN work_orders w ON w.id = e.order_id "            \
+	"w.customer_id, o.path, u.name, w.assignee_id FROM wo_events e JOIN work_orders w ON w.id = e.order_id "            \
 	"LEFT JOIN organizations o ON o.id = w.org_id LEFT JOIN users u ON u.id = e.actor_id WHERE "
 
 struct live_ctx {
@@ -326,6 +326,7 @@ static int live_fn(db_tx *tx, void *arg)
 		v->customer_id = db_int(r, i, 10);
 		copy_text(v->org_path, sizeof v->org_path, db_text(r, i, 11));
 		copy_text(v->actor_name, sizeof v->actor_name, db_text(r, i, 12));
+		v->assignee_id = db_int(r, i, 13);
 	}
 	db_res_free(r);
 	return ST_OK;

@@ -267,7 +267,7 @@ int store_wo_board(db *d, const principal *who, int limit, json_t **out);
 /* A timeline row as the live stream (api/events.c) carries it, with what its audience check
  * needs: the order's tenant, organisation path and customer, and whether the row is public. */
 typedef struct live_event {
-	int64_t id, tenant_id, order_id, customer_id, at, actor_id;
+	int64_t id, tenant_id, order_id, customer_id, at, actor_id, assignee_id;
 	bool public_;
 	char number[40], event[40], status[24], org_path[256], actor_name[128];
 } live_event;

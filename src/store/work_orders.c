@@ -48,9 +48,12 @@ static void scope_sql(buf *sql, dbv *p, int *n, const principal *who)
 		buf_puts(sql, " AND w.customer_id = ?");
 		p[(*n)++] = VI(who->customer_id);
 	} else if (who->org_id != who->root_org_id) {
-		buf_puts(sql, " AND w.org_id IN (SELECT id FROM organizations WHERE tenant_id = ? AND path LIKE ? || '%')");
+		/* the caller's subtree, and the orders assigned to the caller wherever they live */
+		buf_puts(sql, " AND (w.org_id IN (SELECT id FROM organizations WHERE tenant_id = ? AND path LIKE ? || '%')"
+			      " OR w.assignee_id = ?)");
 		p[(*n)++] = VI(who->tenant_id);
 		p[(*n)++] = VT(who->org_path);
+		p[(*n)++] = VI(who->user_id);
 	}
 }
 

@@ -324,3 +324,27 @@ test('intake by customer_id: the acknowledgement goes to the customer\'s phone',
   assert.equal(ob.body.items[0].recipient, first.customer.phone);
   assert.equal(ob.body.items[0].data.number, again.body.number);
 });
+
+test('a technician of an outlet sees and works the orders dispatched to them from above; an advisor lists technicians', async () => {
+  const outlet = await admin.post('/api/v1/organizations', { name: '天河网点', type: 'outlet', parent_id: admin.session.user.org_id });
+  assert.equal(outlet.status, 201, outlet.text);
+  const u = await admin.post('/api/v1/users', { login: 'wf_outlet_tech', name: '周师傅', password: 'tech12345', org_id: outlet.body.id, roles: ['technician'] });
+  assert.equal(u.status, 201, u.text);
+  const t = api(srv.url, (await login(srv.url, 'wf_outlet_tech', 'tech12345')).token);
+  const o = await newOrder();
+  assertProblem(await t.get(`/api/v1/work-orders/${o.id}`), 404, 'not_found', 'not theirs before dispatch');
+  await ok(admin, o, 'dispatch', { assignee_id: u.body.id }, 'dispatched');
+  const mine = await t.get('/api/v1/work-orders?assignee_id=me');
+  assert.deepEqual(mine.body.items.map((w) => w.id), [o.id]);
+  await ok(t, o, 'take', {}, 'taken');
+  // an advisor (no user.read) may list the technicians to dispatch to
+  const adv = await admin.post('/api/v1/users', { login: 'wf_adv', name: '服务顾问', password: 'advisor123', org_id: admin.session.user.org_id, roles: ['advisor'] });
+  assert.equal(adv.status, 201, adv.text);
+  const a = api(srv.url, (await login(srv.url, 'wf_adv', 'advisor123')).token);
+  assertProblem(await a.get('/api/v1/users?role=technician'), 403, 'forbidden');
+  const techs = await a.get('/api/v1/technicians?limit=500');
+  assert.equal(techs.status, 200, techs.text);
+  const names = techs.body.items.map((x) => x.name);
+  assert.ok(names.includes('周师傅') && names.includes('李师傅'), names.join(','));
+  assert.ok(techs.body.items.every((x) => x.login === undefined && x.email === undefined));
+});

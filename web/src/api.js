@@ -166,6 +166,7 @@ export const api = {
 
   // users
   listUsers: (query) => request('GET', '/users', { query }),
+  listTechnicians: (query) => request('GET', '/technicians', { query }),
   createUser: (body) => request('POST', '/users', { body }),
   updateUser: (id, body, version) => request('PATCH', `/users/${id}`, { body, ifMatch: version }),
   disableUser: (id) => request('DELETE', `/users/${id}`),
