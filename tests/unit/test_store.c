@@ -172,6 +172,10 @@ static void run_suite(const char *url)
 	json_t *patch = json_pack("{s:s}", "priority", "P1");
 	assert_int_equal(store_wo_update(e->d, &a, a_order, 7, patch, &out, &info), ST_STALE);
 	assert_int_equal(info.current_version, 1);
+	/* the 412 carries a fresh copy of the order */
+	assert_int_equal(json_integer_value(json_object_get(info.current, "version")), 1);
+	json_decref(info.current);
+	info.current = NULL;
 	assert_int_equal(store_wo_update(e->d, &a, a_order, 1, patch, &out, &info), ST_OK);
 	assert_int_equal(json_integer_value(json_object_get(out, "version")), 2);
 	json_decref(out);
