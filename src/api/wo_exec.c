@@ -112,6 +112,7 @@ static bool upload_read(req *r, struct upload *u)
 	/* A raw body: image/jpeg or image/png (any other image type is looked at too, to say why
 	 * it is refused; the bytes decide, not the header). */
 	if (strncmp(mt, "image/", 6) && strcmp(mt, "application/octet-stream")) {
+		json_decref(v.errors);
 		reply_problem(r, 415, "unsupported_media_type",
 			      "send the photo as multipart/form-data (field file, optional caption) or as an image/jpeg or "
 			      "image/png body");
