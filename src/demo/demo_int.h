@@ -148,4 +148,11 @@ extern const int demo_staff_count;
 /* A Chinese personal name into out (surname + one or two characters). */
 void demo_person_name(rng *r, char *out, size_t len);
 
+/* --- the lifecycle on the base orders (demo_flow.c) ---------------------------------- */
+
+struct db_tx;
+/* SLA deadlines, the times met, actual lines, bills with payments and ratings of the
+ * tenant's orders; runs once, in the base transaction, after the orders are written. */
+int demo_lifecycle_fill(struct db_tx *tx, int64_t tenant_id, int tz_min, uint64_t seed, char *err, size_t errlen);
+
 #endif

@@ -1068,6 +1068,8 @@ static int base_fn(db_tx *tx, void *arg)
 		goto out;
 	if ((rc = base_orders_add(g, &rf)) != ST_OK)
 		goto out;
+	if ((rc = demo_lifecycle_fill(tx, g->tenant_id, g->tz_min, g->seed, g->err, g->errlen)) != ST_OK)
+		goto out;
 	if ((rc = car_details_add(g, &n)) != ST_OK || (rc = due_cache_fill(g)) != ST_OK ||
 	    (rc = contact_history_add(g)) != ST_OK)
 		goto out;

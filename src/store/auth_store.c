@@ -495,6 +495,8 @@ static int boot_fn(db_tx *tx, void *arg)
 	json_t *after = json_pack("{s:s, s:s}", "tenant", b->code, "admin", "admin");
 	rc = audit_add(tx, &a, "bootstrap", "tenant", tid, NULL, after);
 	json_decref(after);
+	if (rc == ST_OK) /* a new tenant starts with the standard fault categories, editable later */
+		rc = lifecycle_defaults_tx(tx, tid);
 	b->created = true;
 	b->tenant_id = tid;
 	return rc;

@@ -180,10 +180,10 @@ static int bill_lock_tx(db_tx *tx, const principal *who, int64_t id, struct bill
 
 /* Next number of a kind of bill: PREFIX + the tenant's day + a 5-digit counter per day
  * (BL20261123-00001), from the counters table inside this transaction (no gaps). */
-static int bill_number(db_tx *tx, const principal *who, const char *prefix, char out[40])
+int bill_number_at(db_tx *tx, const principal *who, const char *prefix, int64_t at_ms, char out[40])
 {
 	char day[9], counter[24];
-	ymd_compact(now_ms(), who->tz_offset_min, day);
+	ymd_compact(at_ms, who->tz_offset_min, day);
 	snprintf(counter, sizeof counter, "%s:%s", prefix, day);
 	int64_t seq;
 	dbv p[] = {VI(who->tenant_id), VT(counter)};
@@ -350,7 +350,7 @@ static int build_fn(db_tx *tx, void *arg)
 		return rc;
 	}
 	char number[40];
-	if ((rc = bill_number(tx, who, "BL", number)) != ST_OK) {
+	if ((rc = bill_number_at(tx, who, "BL", now_ms(), number)) != ST_OK) {
 		json_decref(lines);
 		return rc;
 	}
@@ -800,7 +800,7 @@ static int credit_fn(db_tx *tx, void *arg)
 			    "a credit of ¥%s is more than is left to credit on this bill (¥%s)", a1, a2);
 	}
 	char number[40];
-	if ((rc = bill_number(tx, who, "CN", number)) != ST_OK) {
+	if ((rc = bill_number_at(tx, who, "CN", now_ms(), number)) != ST_OK) {
 		json_decref(lines);
 		return rc;
 	}

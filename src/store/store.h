@@ -329,6 +329,8 @@ int store_calendar_put(db *d, const actor *a, json_t *in, json_t **out, st_info 
  * one), raised one step for a class A customer or a service contract. cls may be NULL. */
 int store_intake_suggest(db *d, const principal *who, int64_t category_id, const char *cls, const char *contract,
 			 json_t **out, st_info *info);
+/* The next bill number of the day `at_ms` falls on (tenant zone): BL20261123-00001. */
+int bill_number_at(db_tx *tx, const principal *who, const char *prefix, int64_t at_ms, char out[40]);
 /* Seed the default fault-category tree (home appliances and a car workshop) if the tenant has
  * no category yet. */
 int lifecycle_defaults_tx(db_tx *tx, int64_t tenant_id);

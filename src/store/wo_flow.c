@@ -225,6 +225,21 @@ static int refuse(int g, int from, const principal *who, st_info *info)
 	return ST_CONFLICT;
 }
 
+/* Work stops when the order leaves service (completed, on hold, cancelled, handed back):
+ * a timer left running would count hours nobody worked. The entries stopped are named on
+ * the timeline event. */
+static int worklog_stop_running(db_tx *tx, int64_t tenant, int64_t order, int64_t now, json_t *data)
+{
+	dbv p[] = {VI(now), VI(tenant), VI(order)};
+	if (db_exec(tx, "UPDATE wo_worklog SET stopped_at = ? WHERE tenant_id = ? AND order_id = ? AND stopped_at IS NULL",
+		    p, 3) != DB_OK)
+		return ST_DB;
+	int64_t n = db_changes(tx);
+	if (n > 0)
+		json_object_set_new(data, "worklog_stopped", json_integer(n));
+	return ST_OK;
+}
+
 static int store_checklist(db_tx *tx, const actor *a, int64_t id, json_t *list, const char *result, const char *note)
 {
 	if (!json_is_array(list))
@@ -377,7 +392,9 @@ int wo_transition_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, co
 		json_object_set(data, "kind", json_object_get(body, "kind"));
 	if (in.from == WS_WAITING_PARTS || in.from == WS_WAITING_CUSTOMER)
 		json_object_set_new(data, "held_ms", json_integer(now > since ? now - since : 0));
-	if (ev == WE_QC_PASS || ev == WE_QC_FAIL)
+	if (in.from != to && to != WS_IN_SERVICE)
+		rc = worklog_stop_running(tx, who->tenant_id, id, now, data);
+	if (rc == ST_OK && (ev == WE_QC_PASS || ev == WE_QC_FAIL))
 		rc = store_checklist(tx, a, id, json_object_get(body, "checklist"), ev == WE_QC_PASS ? "pass" : "fail", reason);
 	if (rc == ST_OK && rework)
 		rc = rework_add(tx, a, before, ev == WE_QC_FAIL ? "qc_fail" : "reopen", reason);

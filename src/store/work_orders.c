@@ -388,6 +388,11 @@ static int update_fn(db_tx *tx, void *arg)
 			"version = version + 1 WHERE id = ? AND version = ?",
 			p, 17);
 	rc = e != DB_OK ? ST_DB : db_changes(tx) == 0 ? ST_STALE : ST_OK;
+	/* The SLA policy is picked by priority, contract and region: a change of any of them
+	 * re-stamps the deadlines, counted from the order's creation as before. */
+	if (rc == ST_OK && (json_object_get(changed, "priority") || json_object_get(changed, "contract") ||
+			    json_object_get(changed, "region")))
+		rc = sla_stamp_order(tx, who, c->id);
 	if (rc == ST_OK)
 		rc = wo_load_tx(tx, who, c->id, &c->out);
 	if (rc == ST_OK)

@@ -57,6 +57,21 @@ test('a new order carries the default deadlines: P1 on the 24x7 clock (2 h, 24 h
   }
 });
 
+test('raising the priority re-stamps the deadlines from the creation time; the change is on the timeline', async () => {
+  const o = await admin.post('/api/v1/work-orders', smallestOrder({ priority: 'P4', fault_description: '客户来电加急' }));
+  assert.equal(o.status, 201, o.text);
+  const c = ms(o.body.created_at);
+  const p = await admin.patch(`/api/v1/work-orders/${o.body.id}`, { priority: 'P1' }, { 'If-Match': `"${o.body.version}"` });
+  assert.equal(p.status, 200, p.text);
+  assert.equal(ms(p.body.sla_response_due) - c, 2 * H);
+  assert.equal(ms(p.body.sla_resolve_due) - c, 48 * H);
+  assert.notEqual(p.body.sla_resolve_due, o.body.sla_resolve_due);
+  // a change of the description alone leaves them as they are
+  const q = await admin.patch(`/api/v1/work-orders/${o.body.id}`, { fault_description: '客户来电加急，已回电' }, { 'If-Match': `"${p.body.version}"` });
+  assert.equal(q.status, 200, q.text);
+  assert.equal(q.body.sla_resolve_due, p.body.sla_resolve_due);
+});
+
 test('preview: Friday 17:30 Beijing + 4 working hours (P2) → Monday 12:30', async () => {
   const r = await admin.get(`/api/v1/sla-policies/preview?priority=P2&created_at=${encodeURIComponent('2026-11-20T17:30:00+08:00')}`);
   assert.equal(r.status, 200, r.text);

@@ -396,6 +396,29 @@ test('work log: one running entry per technician across orders, stop, minutes an
   await tech.post(`/api/v1/work-orders/${b.id}/worklog/stop`);
 });
 
+test('work log: a running timer stops when the order is put on hold or completed', async () => {
+  const o = await inService(techId);
+  assert.equal((await tech.post(`/api/v1/work-orders/${o.id}/worklog/start`, { note: '拆机' })).status, 200);
+  await ev(tech, o.id, 'hold', { kind: 'parts', reason: '等压缩机' });
+  let wl = await tech.get(`/api/v1/work-orders/${o.id}/worklog`);
+  assert.equal(wl.body.items.length, 1);
+  assert.equal(wl.body.items[0].running, false, 'hold stops the timer');
+  assert.ok(wl.body.items[0].stopped_at);
+  assert.equal(wl.body.my_running, null);
+  const tl = await admin.get(`/api/v1/work-orders/${o.id}/timeline`);
+  const hold = tl.body.items.find((e) => e.event === 'hold');
+  assert.equal(hold.data.worklog_stopped, 1, JSON.stringify(hold));
+  // back to work, start again, complete: stopped too, and the technician may start elsewhere
+  await ev(tech, o.id, 'resume');
+  assert.equal((await tech.post(`/api/v1/work-orders/${o.id}/worklog/start`)).status, 200);
+  await ev(tech, o.id, 'complete');
+  wl = await tech.get(`/api/v1/work-orders/${o.id}/worklog`);
+  assert.deepEqual(wl.body.items.map((i) => i.running), [false, false]);
+  const other = await inService(techId);
+  assert.equal((await tech.post(`/api/v1/work-orders/${other.id}/worklog/start`)).status, 200);
+  await tech.post(`/api/v1/work-orders/${other.id}/worklog/stop`);
+});
+
 test('work log: only while the order is being worked on', async () => {
   const o = await newOrder();
   const res = await admin.post(`/api/v1/work-orders/${o.id}/worklog/start`);

@@ -80,6 +80,8 @@ static int64_t count(const char *sql)
 static void default_tree(void **state)
 {
 	(void)state;
+	/* the bootstrap of a new tenant seeded them already */
+	assert_true(count("SELECT count(*) FROM fault_categories WHERE tenant_id = ?") >= 40);
 	assert_int_equal(db_write(d, seed_fn, NULL), ST_OK);
 	int64_t n = count("SELECT count(*) FROM fault_categories WHERE tenant_id = ?");
 	assert_true(n >= 40);

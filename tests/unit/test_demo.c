@@ -162,6 +162,32 @@ static void check_archive(db *d)
 			 0);
 }
 
+/* What the lifecycle left on the base orders (demo_flow.c). */
+static void check_lifecycle(db *d)
+{
+	assert_int_equal(q_int(d, "SELECT count(*) FROM work_orders WHERE sla_resolve_due IS NULL OR sla_response_due IS NULL"),
+			 0);
+	assert_int_equal(q_int(d, "SELECT count(*) FROM work_orders WHERE status NOT IN ('new', 'cancelled') AND "
+				  "(responded_at IS NULL OR responded_at < created_at)"),
+			 0);
+	assert_int_equal(q_int(d, "SELECT count(*) FROM work_orders WHERE status IN ('completed', 'qc_passed', 'settled', "
+				  "'closed', 'followed_up') AND (completed_at IS NULL OR completed_at < onsite_at)"),
+			 0);
+	/* every settled order has one paid bill; what was paid is its total, the self-paid lines' sum */
+	assert_int_equal(q_int(d, "SELECT count(*) FROM work_orders w WHERE status IN ('settled', 'closed', 'followed_up') AND "
+				  "(SELECT count(*) FROM bills b WHERE b.order_id = w.id AND b.state = 'paid') <> 1"),
+			 0);
+	assert_int_equal(q_int(d, "SELECT count(*) FROM bills b WHERE total_fen <> (SELECT coalesce(sum(amount_fen), 0) FROM "
+				  "wo_lines l WHERE l.order_id = b.order_id AND l.pay_type = 'self_pay') OR paid_fen <> "
+				  "(SELECT coalesce(sum(amount_fen), 0) FROM payments p WHERE p.bill_id = b.id)"),
+			 0);
+	assert_true(q_int(d, "SELECT count(*) FROM bills WHERE warranty_fen > 0") >= 10);
+	assert_int_equal(q_int(d, "SELECT count(*) FROM wo_lines l JOIN work_orders w ON w.id = l.order_id WHERE "
+				  "w.status IN ('new', 'accepted', 'dispatched', 'cancelled')"),
+			 0);
+	assert_true(q_int(d, "SELECT count(*) FROM work_orders WHERE rating BETWEEN 1 AND 5") >= 50);
+}
+
 static void check_base(db *d)
 {
 	assert_int_equal(q_int(d, "SELECT count(*) FROM organizations WHERE type = 'manufacturer'"), 2);
@@ -226,6 +252,7 @@ static void load_twice(const char *url, char hash[65])
 	for (int s = 0; s < 14; s++)
 		assert_true(res.status_count[s] > 0);
 	check_base(d);
+	check_lifecycle(d);
 	int64_t before = row_total(d);
 	load(d, 7, 0, &res);
 	assert_true(res.already);
