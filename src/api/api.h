@@ -177,4 +177,28 @@ void h_settings_get(req *r);
 void h_settings_patch(req *r);
 void h_intake_suggest(req *r);
 
+/* Nested objects of a body (nested.c): body_check on `item`, errors named "<prefix>.<field>";
+ * false when it had errors. array_check: arr is an array of at most max items (else an error
+ * on name); false also when arr is absent or not an array (body_check reported the type). */
+bool item_check(req *r, json_t *item, const struct field *spec, const char *prefix, verr *v);
+bool array_check(json_t *arr, const char *name, size_t max, verr *v);
+
+/* technicians as resources, authorisations (网签), dispatch policies (issue 5; technicians.c,
+ * authorizations.c, dispatch_policies.c) */
+void h_tech_get(req *r);
+void h_tech_update(req *r);
+void h_tech_shifts_put(req *r);
+void h_tech_leave_add(req *r);
+void h_tech_leave_delete(req *r);
+void h_tech_position(req *r);
+void h_tech_duty(req *r);
+void h_tech_score(req *r);
+void h_authz_list(req *r);
+void h_authz_get(req *r);
+void h_authz_create(req *r);
+void h_authz_action(req *r);
+void h_dpolicy_list(req *r);
+void h_dpolicy_put(req *r);
+void h_dpolicy_resolve(req *r);
+
 #endif

@@ -63,9 +63,29 @@ const struct route routes[] = {
 	{M_POST, "/api/v1/work-orders/{id}/follow-up", h_wo_event, P_WO_READ, R_IDEM, "Followed up (已回访)", "work-order-flow", "WoEvent", "WorkOrder"},
 	{M_POST, "/api/v1/work-orders/{id}/cancel", h_wo_event, P_WO_READ, R_IDEM, "Cancel before completion, with a reason", "work-order-flow", "WoEvent", "WorkOrder"},
 	{M_POST, "/api/v1/work-orders/{id}/reopen", h_wo_event, P_WO_READ, R_IDEM, "Reopen a closed order within the period (counted as rework), with a reason", "work-order-flow", "WoEvent", "WorkOrder"},
-	{M_GET, "/api/v1/technicians", h_technicians_list, P_WO_UPDATE, 0, "Active technicians in your scope, to dispatch to (q, org_id)", "work-order-flow", NULL, "List"},
 	{M_POST, "/api/v1/work-orders/{id}/comments", h_wo_comment, P_WO_READ, R_IDEM, "Comment on an order (internal, or public: visible to the customer)", "work-order-flow", "WoComment", "TimelineItem"},
 	{M_GET, "/api/v1/work-orders/{id}/outbox", h_wo_outbox, P_WO_UPDATE, 0, "Notifications written for an order (the outbox)", "work-order-flow", NULL, "List"},
+
+	/* technicians as resources, authorisations (网签), dispatch policies (issue 5; api/technicians.c, api/authorizations.c, api/dispatch_policies.c) */
+	{M_GET, "/api/v1/technicians", h_technicians_list, P_WO_UPDATE, 0, "Active technicians in your scope with profile and skills, to dispatch to (q, org_id, skill, team, on_duty)", "technicians", NULL, "List"},
+	{M_GET, "/api/v1/technicians/{id}", h_tech_get, P_WO_UPDATE, 0, "A technician: profile, skills, certificates (expired flag), brands, shifts, leave not yet over", "technicians", NULL, "Technician"},
+	{M_PATCH, "/api/v1/technicians/{id}", h_tech_update, P_TECH_WRITE, 0, "Change a technician's profile; skills, certs, brands replace their lists when given (If-Match)", "technicians", "TechnicianPatch", "Technician"},
+	{M_PUT, "/api/v1/technicians/{id}/shifts", h_tech_shifts_put, P_TECH_WRITE, 0, "Replace the weekly shift pattern (local minutes of the day; If-Match)", "technicians", "TechShifts", "Technician"},
+	{M_POST, "/api/v1/technicians/{id}/leave", h_tech_leave_add, P_TECH_WRITE, R_IDEM, "Book leave (from_at < to_at; overlapping leave → 409)", "technicians", "TechLeave", "TechLeaveItem"},
+	{M_DELETE, "/api/v1/technicians/{id}/leave/{leave_id}", h_tech_leave_delete, P_TECH_WRITE, 0, "Cancel booked leave", "technicians", NULL, NULL},
+	{M_POST, "/api/v1/technicians/me/position", h_tech_position, ANY, 0, "A technician's phone reports their position", "technicians", "TechPosition", "Technician"},
+	{M_POST, "/api/v1/technicians/me/duty", h_tech_duty, ANY, 0, "A technician goes on or off duty", "technicians", "TechDuty", "Technician"},
+	{M_GET, "/api/v1/technicians/{id}/score", h_tech_score, P_WO_UPDATE, 0, "The outcome score (first-time fix, rating, SLA kept; last 90 days) with its parts; stored for dispatch", "technicians", NULL, "TechScore"},
+	{M_GET, "/api/v1/authorizations", h_authz_list, P_ORG_READ, 0, "Authorisations (网签) you are party to or that concern your subtree (outlet_org_id, principal_org_id, brand, category, status, valid_on)", "authorizations", NULL, "List"},
+	{M_POST, "/api/v1/authorizations", h_authz_create, P_AUTHZ_WRITE, R_IDEM, "Propose an authorisation; your organisation must be the principal (manufacturer or station) or the outlet", "authorizations", "AuthorizationCreate", "Authorization"},
+	{M_GET, "/api/v1/authorizations/{id}", h_authz_get, P_ORG_READ, 0, "Get an authorisation", "authorizations", NULL, "Authorization"},
+	{M_POST, "/api/v1/authorizations/{id}/accept", h_authz_action, P_AUTHZ_WRITE, 0, "The other side accepts; active once both accepted (your side twice → 409)", "authorizations", "AuthorizationAction", "Authorization"},
+	{M_POST, "/api/v1/authorizations/{id}/suspend", h_authz_action, P_AUTHZ_WRITE, 0, "Suspend an active authorisation, with a reason", "authorizations", "AuthorizationAction", "Authorization"},
+	{M_POST, "/api/v1/authorizations/{id}/resume", h_authz_action, P_AUTHZ_WRITE, 0, "Resume a suspended authorisation", "authorizations", "AuthorizationAction", "Authorization"},
+	{M_POST, "/api/v1/authorizations/{id}/end", h_authz_action, P_AUTHZ_WRITE, 0, "End an authorisation for good, with a reason", "authorizations", "AuthorizationAction", "Authorization"},
+	{M_GET, "/api/v1/dispatch/policies", h_dpolicy_list, P_WO_UPDATE, 0, "Dispatch policies of your subtree and the tenant default, with the built-in default", "dispatch", NULL, "DispatchPolicies"},
+	{M_PUT, "/api/v1/dispatch/policies", h_dpolicy_put, P_SETTINGS_WRITE, 0, "Replace the dispatch policies of your subtree (the tenant default from the root only)", "dispatch", "DispatchPoliciesPut", "DispatchPolicies"},
+	{M_GET, "/api/v1/dispatch/policies/resolve", h_dpolicy_resolve, P_WO_UPDATE, 0, "The policy that applies to an order (?org_id=&order_type=&priority=): most specific first", "dispatch", NULL, "DispatchPolicyResolved"},
 
 	/* settlement and delivery (issue 4 item 9; api/billing.c) */
 	{M_POST, "/api/v1/work-orders/{id}/bill", h_bill_build, P_WO_READ, R_IDEM, "Build the bill from the actual lines (completed or QC passed; If-Match on the order; an unpaid bill is replaced)", "billing", NULL, "Bill"},
@@ -291,6 +311,71 @@ static const char schemas[] =
 	"\"IntakeSuggestion\":{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\"},\"priority\":{\"type\":\"string\"},"
 	"\"reasons\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\"},"
 	"\"zh\":{\"type\":\"string\"},\"en\":{\"type\":\"string\"}}}},\"category\":{\"type\":[\"object\",\"null\"]}}},"
+	/* --- technicians, authorisations, dispatch policies (issue 5) --- */
+	"\"TechSkill\":{\"type\":\"object\",\"required\":[\"skill\",\"level\"],\"properties\":{\"skill\":{\"type\":\"string\",\"maxLength\":40,\"example\":\"空调\"},"
+	"\"level\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":5}}},"
+	"\"TechCert\":{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true},"
+	"\"name\":{\"type\":\"string\",\"maxLength\":100},\"number\":{\"type\":[\"string\",\"null\"]},\"skill\":{\"type\":[\"string\",\"null\"]},"
+	"\"valid_from\":{\"type\":[\"string\",\"null\"],\"format\":\"date\"},\"expires_on\":{\"type\":[\"string\",\"null\"],\"format\":\"date\"},"
+	"\"expired\":{\"type\":\"boolean\",\"readOnly\":true}}},"
+	"\"TechBrand\":{\"type\":\"object\",\"required\":[\"brand\"],\"properties\":{\"brand\":{\"type\":\"string\",\"maxLength\":64},"
+	"\"category\":{\"type\":[\"string\",\"null\"],\"description\":\"null: every category of the brand\"}}},"
+	"\"TechShift\":{\"type\":\"object\",\"required\":[\"weekday\",\"start_min\",\"end_min\"],\"properties\":{"
+	"\"weekday\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":7,\"description\":\"1 = Monday\"},\"start_min\":{\"type\":\"integer\",\"minimum\":0},"
+	"\"end_min\":{\"type\":\"integer\",\"maximum\":1440},\"break_start_min\":{\"type\":[\"integer\",\"null\"]},\"break_end_min\":{\"type\":[\"integer\",\"null\"]}}},"
+	"\"TechLeave\":{\"type\":\"object\",\"required\":[\"from_at\",\"to_at\",\"kind\"],\"properties\":{\"from_at\":{\"type\":\"string\",\"format\":\"date-time\"},"
+	"\"to_at\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"after from_at (exclusive end)\"},"
+	"\"kind\":{\"type\":\"string\",\"enum\":[\"annual\",\"sick\",\"training\",\"other\"]},\"reason\":{\"type\":[\"string\",\"null\"],\"maxLength\":200}}},"
+	"\"TechLeaveItem\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"},"
+	"\"from_at\":{\"type\":\"string\"},\"to_at\":{\"type\":\"string\"},\"kind\":{\"type\":\"string\"},\"reason\":{\"type\":[\"string\",\"null\"]},"
+	"\"created_by\":{\"type\":\"integer\"},\"created_at\":{\"type\":\"string\"}}},"
+	"\"TechnicianPatch\":{\"type\":\"object\",\"properties\":{\"team\":{\"type\":[\"string\",\"null\"],\"maxLength\":40},"
+	"\"level\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":5},\"on_duty\":{\"type\":\"boolean\"},"
+	"\"base_lat\":{\"type\":[\"number\",\"null\"],\"minimum\":-90,\"maximum\":90},\"base_lon\":{\"type\":[\"number\",\"null\"],\"minimum\":-180,\"maximum\":180},"
+	"\"area_radius_km\":{\"type\":[\"integer\",\"null\"],\"minimum\":0,\"maximum\":2000},\"area_regions\":{\"type\":[\"array\",\"null\"],\"items\":{\"type\":\"string\"}},"
+	"\"skills\":{\"type\":\"array\",\"maxItems\":50,\"items\":{\"$ref\":\"#/components/schemas/TechSkill\"}},"
+	"\"certs\":{\"type\":\"array\",\"maxItems\":50,\"items\":{\"$ref\":\"#/components/schemas/TechCert\"}},"
+	"\"brands\":{\"type\":\"array\",\"maxItems\":50,\"items\":{\"$ref\":\"#/components/schemas/TechBrand\"}}}},"
+	"\"Technician\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"phone\":{\"type\":[\"string\",\"null\"]},"
+	"\"org_id\":{\"type\":\"integer\"},\"org_name\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"},\"team\":{\"type\":[\"string\",\"null\"]},"
+	"\"level\":{\"type\":\"integer\"},\"on_duty\":{\"type\":\"boolean\"},\"duty_changed_at\":{\"type\":[\"string\",\"null\"]},"
+	"\"base_lat\":{\"type\":[\"number\",\"null\"]},\"base_lon\":{\"type\":[\"number\",\"null\"]},\"area_radius_km\":{\"type\":[\"integer\",\"null\"]},"
+	"\"area_regions\":{\"type\":[\"array\",\"null\"]},\"pos_lat\":{\"type\":[\"number\",\"null\"]},\"pos_lon\":{\"type\":[\"number\",\"null\"]},"
+	"\"pos_at\":{\"type\":[\"string\",\"null\"]},\"score_x100\":{\"type\":[\"integer\",\"null\"]},\"version\":{\"type\":\"integer\"},"
+	"\"skills\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/TechSkill\"}},\"certs\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/TechCert\"}},"
+	"\"brands\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/TechBrand\"}},\"shifts\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/TechShift\"}},"
+	"\"leave\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/TechLeaveItem\"}}}},"
+	"\"TechShifts\":{\"type\":\"object\",\"required\":[\"shifts\"],\"properties\":{\"shifts\":{\"type\":\"array\",\"maxItems\":7,\"items\":{\"$ref\":\"#/components/schemas/TechShift\"}}}},"
+	"\"TechPosition\":{\"type\":\"object\",\"required\":[\"lat\",\"lon\"],\"properties\":{\"lat\":{\"type\":\"number\",\"minimum\":-90,\"maximum\":90},"
+	"\"lon\":{\"type\":\"number\",\"minimum\":-180,\"maximum\":180}}},"
+	"\"TechDuty\":{\"type\":\"object\",\"required\":[\"on_duty\"],\"properties\":{\"on_duty\":{\"type\":\"boolean\"}}},"
+	"\"TechScore\":{\"type\":\"object\",\"properties\":{\"technician_id\":{\"type\":\"integer\"},\"period_days\":{\"type\":\"integer\"},"
+	"\"orders\":{\"type\":\"integer\"},\"first_time_fix\":{\"type\":\"integer\"},\"first_time_fix_rate\":{\"type\":[\"number\",\"null\"]},"
+	"\"rework_count\":{\"type\":\"integer\"},\"rated_orders\":{\"type\":\"integer\"},\"avg_rating\":{\"type\":[\"number\",\"null\"]},"
+	"\"sla_orders\":{\"type\":\"integer\"},\"sla_kept\":{\"type\":\"integer\"},\"sla_kept_rate\":{\"type\":[\"number\",\"null\"]},"
+	"\"score\":{\"type\":[\"number\",\"null\"],\"description\":\"0..100; null without completed orders\"},\"score_x100\":{\"type\":[\"integer\",\"null\"]},"
+	"\"formula\":{\"type\":\"string\"}}},"
+	"\"AuthorizationCreate\":{\"type\":\"object\",\"required\":[\"principal_org_id\",\"outlet_org_id\",\"brand\",\"category\",\"valid_from\",\"valid_to\"],"
+	"\"properties\":{\"principal_org_id\":{\"type\":\"integer\",\"description\":\"a manufacturer or station\"},\"outlet_org_id\":{\"type\":\"integer\",\"description\":\"an outlet\"},"
+	"\"brand\":{\"type\":\"string\",\"maxLength\":64,\"example\":\"美的\"},\"category\":{\"type\":\"string\",\"maxLength\":40,\"example\":\"空调\"},"
+	"\"valid_from\":{\"type\":\"string\",\"format\":\"date\"},\"valid_to\":{\"type\":\"string\",\"format\":\"date\",\"description\":\"not before valid_from; inclusive\"}}},"
+	"\"Authorization\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"principal_org_id\":{\"type\":\"integer\"},\"principal_name\":{\"type\":\"string\"},"
+	"\"principal_type\":{\"type\":\"string\"},\"outlet_org_id\":{\"type\":\"integer\"},\"outlet_name\":{\"type\":\"string\"},\"brand\":{\"type\":\"string\"},"
+	"\"category\":{\"type\":\"string\"},\"valid_from\":{\"type\":\"string\"},\"valid_to\":{\"type\":\"string\"},"
+	"\"status\":{\"type\":\"string\",\"enum\":[\"proposed\",\"active\",\"suspended\",\"ended\"]},\"status_reason\":{\"type\":[\"string\",\"null\"]},"
+	"\"proposed_by_org_id\":{\"type\":\"integer\"},\"principal_accepted_at\":{\"type\":[\"string\",\"null\"]},\"outlet_accepted_at\":{\"type\":[\"string\",\"null\"]},"
+	"\"version\":{\"type\":\"integer\"}}},"
+	"\"AuthorizationAction\":{\"type\":\"object\",\"properties\":{\"reason\":{\"type\":\"string\",\"maxLength\":200,\"description\":\"required to suspend or end\"}}},"
+	"\"DispatchPolicy\":{\"type\":\"object\",\"required\":[\"mode\"],\"properties\":{\"org_id\":{\"type\":[\"integer\",\"null\"],\"description\":\"null: the tenant default\"},"
+	"\"order_type\":{\"type\":[\"string\",\"null\"],\"enum\":[\"repair\",\"install\",\"maintenance\",\"inspection\",\"return\",\"consultation\",null]},"
+	"\"priority\":{\"type\":[\"string\",\"null\"],\"enum\":[\"P1\",\"P2\",\"P3\",\"P4\",null]},\"mode\":{\"type\":\"string\",\"enum\":[\"manual\",\"suggest\",\"auto\"]},"
+	"\"accept_timeout_min\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":1440,\"default\":30},"
+	"\"weights\":{\"type\":[\"object\",\"null\"],\"description\":\"distance, load, skill, level, score: 0..100 each\",\"additionalProperties\":{\"type\":\"integer\"}}}},"
+	"\"DispatchPoliciesPut\":{\"type\":\"object\",\"required\":[\"items\"],\"properties\":{\"items\":{\"type\":\"array\",\"maxItems\":200,\"items\":{\"$ref\":\"#/components/schemas/DispatchPolicy\"}}}},"
+	"\"DispatchPolicies\":{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/DispatchPolicy\"}},"
+	"\"default\":{\"type\":\"object\",\"description\":\"the built-in policy when no row matches: suggest, 30 minutes\"}}},"
+	"\"DispatchPolicyResolved\":{\"type\":\"object\",\"properties\":{\"mode\":{\"type\":\"string\"},\"accept_timeout_min\":{\"type\":\"integer\"},"
+	"\"weights\":{\"type\":[\"object\",\"null\"]},\"source\":{\"type\":\"string\",\"enum\":[\"policy\",\"default\"]},\"policy_id\":{\"type\":[\"integer\",\"null\"]}}},"
 	/* --- live progress, list counts, saved filters (issue 4 items 11-12) --- */
 	"\"WoSummary\":{\"type\":\"object\",\"properties\":{\"counts\":{\"type\":\"object\",\"description\":\"status → orders\","
 	"\"additionalProperties\":{\"type\":\"integer\"}},\"late\":{\"type\":\"integer\",\"description\":\"open, with the "

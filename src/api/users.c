@@ -221,38 +221,3 @@ void h_audit_list(req *r)
 	}
 	reply_json(r, 200, page_json(items, next));
 }
-
-/* GET /api/v1/technicians: the active technicians in the caller's scope, for whoever may
- * dispatch (an advisor or dispatcher without user.read). The dispatch issue extends it with
- * skills, calendars and positions. */
-void h_technicians_list(req *r)
-{
-	int limit;
-	int64_t cursor, org = 0;
-	if (!req_paging(r, &limit, &cursor))
-		return;
-	const char *o = req_query(r, "org_id");
-	if (o && !parse_i64(o, 1, INT64_MAX, &org)) {
-		reply_problem(r, 400, "validation_failed", "org_id must be an id");
-		return;
-	}
-	json_t *items;
-	int64_t next;
-	int rc = store_users_list(r->db, &r->who, req_query(r, "q"), org, "technician", "active", limit, cursor, &items,
-				  &next);
-	if (rc != ST_OK) {
-		reply_status(r, rc, "technicians");
-		return;
-	}
-	/* only what a dispatcher needs to pick someone */
-	size_t i;
-	json_t *u;
-	json_array_foreach(items, i, u) {
-		json_object_del(u, "email");
-		json_object_del(u, "roles");
-		json_object_del(u, "customer_id");
-		json_object_del(u, "login");
-		json_object_del(u, "permissions");
-	}
-	reply_json(r, 200, page_json(items, next));
-}

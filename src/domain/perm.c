@@ -32,6 +32,8 @@ static const struct {
 	[P_MODEL_WRITE] = {"model.write", "create or change product models"},
 	[P_WARRANTY_REGISTER] = {"warranty.register", "register a product's warranty electronically"},
 	[P_SETTINGS_WRITE] = {"settings.write", "change tenant settings, fault categories, SLA policies and the working calendar"},
+	[P_TECH_WRITE] = {"tech.write", "change technicians' profiles, skills, shifts and leave"},
+	[P_AUTHZ_WRITE] = {"authz.write", "propose, accept, suspend or end authorisations (网签)"},
 };
 
 #define B(p) (1ull << (p))
@@ -42,8 +44,8 @@ static const struct {
 static const uint64_t matrix[ROLE_COUNT] = {
 	[ROLE_ADMIN] = (1ull << P_COUNT) - 1,
 	[ROLE_MANAGER] = STAFF_READ | B(P_USER_READ) | B(P_AUDIT_READ) | B(P_WO_CREATE) | B(P_WO_UPDATE) | CUST_RW | B(P_MODEL_WRITE) |
-			 B(P_SETTINGS_WRITE),
-	[ROLE_DISPATCHER] = STAFF_READ | B(P_USER_READ) | B(P_WO_CREATE) | B(P_WO_UPDATE) | CUST_RW,
+			 B(P_SETTINGS_WRITE) | B(P_TECH_WRITE) | B(P_AUTHZ_WRITE),
+	[ROLE_DISPATCHER] = STAFF_READ | B(P_USER_READ) | B(P_WO_CREATE) | B(P_WO_UPDATE) | CUST_RW | B(P_TECH_WRITE),
 	[ROLE_AGENT] = STAFF_READ | B(P_WO_CREATE) | B(P_WO_UPDATE) | CUST_RW,
 	[ROLE_ADVISOR] = STAFF_READ | B(P_WO_CREATE) | B(P_WO_UPDATE) | CUST_RW,
 	[ROLE_TECHNICIAN] = STAFF_READ | B(P_WO_UPDATE),

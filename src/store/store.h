@@ -506,6 +506,80 @@ int store_tasks_generate(db *d, const actor *a, int32_t today, int horizon_days,
  * to date and the contact tasks of the next 7 days generated. */
 int store_care_daily(db *d, int64_t *tasks, int64_t *assets);
 
+/* --- technicians as resources, authorisations (网签), dispatch policies (issue 5 items 1, 4;
+ * technicians.c, authorizations.c, dispatch_policies.c) ---
+ * A technician is a user with the role technician inside the caller's subtree; their profile
+ * row is created on the first write (reads show the defaults: level 1, off duty, version 1).
+ * Every write to a technician bumps the profile's version (If-Match) and adds an audit row,
+ * except position reports (telemetry, see store_tech_position). */
+typedef struct tech_filter {
+	const char *q, *skill, *team;
+	int64_t org_id;
+	int on_duty; /* 0 / 1, -1 = any */
+} tech_filter;
+int store_tech_list(db *d, const principal *who, const tech_filter *f, int limit, int64_t cursor, json_t **items,
+		    int64_t *next);
+/* Profile, skills, certs (with expired), brands, shifts and the leave not yet over. */
+int store_tech_get(db *d, const principal *who, int64_t id, json_t **out);
+/* in: checked profile fields; skills / certs / brands arrays replace their lists when present. */
+int store_tech_update(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
+/* in: {"shifts":[{weekday, start_min, end_min, break_start_min?, break_end_min?}]} (checked). */
+int store_tech_shifts_put(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out,
+			  st_info *info);
+/* in: {_from_ms, _to_ms, kind, reason}; overlapping leave → ST_CONFLICT with existing_id. */
+int store_tech_leave_add(db *d, const actor *a, int64_t id, json_t *in, json_t **out, st_info *info);
+int store_tech_leave_delete(db *d, const actor *a, int64_t id, int64_t leave_id, st_info *info);
+/* The caller's own position (their phone) and duty. */
+int store_tech_position(db *d, const actor *a, double lat, double lon, json_t **out);
+int store_tech_duty(db *d, const actor *a, bool on_duty, json_t **out);
+/* The outcome score with its parts (formula in technicians.c); also stored in
+ * tech_profiles.score_x100 for dispatch. */
+int store_tech_score(db *d, const principal *who, int64_t id, json_t **out);
+int tech_score_tx(db_tx *tx, int64_t tenant_id, int64_t user_id, int64_t now, json_t **out);
+/* Is the technician on leave at `at` (epoch ms)? */
+int tech_on_leave_tx(db_tx *tx, int64_t tenant_id, int64_t user_id, int64_t at, bool *on_leave);
+
+typedef struct authz_filter {
+	int64_t outlet_org_id, principal_org_id;
+	const char *brand, *category, *status;
+	const char *valid_on; /* 'YYYY-MM-DD': only authorisations that allow work on that day */
+} authz_filter;
+int store_authz_list(db *d, const principal *who, const authz_filter *f, int limit, int64_t cursor, json_t **items,
+		     int64_t *next);
+int store_authz_get(db *d, const principal *who, int64_t id, json_t **out);
+/* in: {principal_org_id, outlet_org_id, brand, category, valid_from, valid_to} (checked); the
+ * caller's organisation must be one side (ST_FORBIDDEN), which accepts by proposing. */
+int store_authz_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+/* action: accept | suspend | end | resume; reason required by the handler for suspend / end. */
+int store_authz_action(db *d, const actor *a, int64_t id, int64_t if_match, const char *action, const char *reason,
+		       json_t **out, st_info *info);
+/* May this outlet do warranty work of brand / category on day ('YYYY-MM-DD')? True only for
+ * an active authorisation valid that day. */
+int authz_allows(db_tx *tx, int64_t tenant_id, int64_t outlet_org_id, const char *brand, const char *category,
+		 const char *day, bool *allowed);
+/* The ids of the outlets authorised that way, as a JSON array (new reference). */
+int authz_outlets_tx(db_tx *tx, int64_t tenant_id, const char *brand, const char *category, const char *day,
+		     json_t **ids);
+
+typedef struct dispatch_policy {
+	int64_t id;              /* 0: the built-in default */
+	char mode[8];            /* manual | suggest | auto */
+	int64_t accept_timeout_min;
+	json_t *weights;         /* object or NULL; new reference, caller decrefs */
+} dispatch_policy;
+/* {items:[…], default:{mode, accept_timeout_min}}: the tenant default and the policies of
+ * organisations in the caller's subtree. */
+int store_dpolicy_list(db *d, const principal *who, json_t **out);
+/* Replace the policies of the caller's subtree (and the tenant default when the caller is at
+ * the root) with in.items (checked). */
+int store_dpolicy_put(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+/* The policy for an order of org / type / priority: the deepest organisation on the org's
+ * path first, then a row naming the type, then one naming the priority; none → suggest, 30. */
+int dispatch_policy_resolve_tx(db_tx *tx, int64_t tenant_id, int64_t org_id, const char *order_type,
+			       const char *priority, dispatch_policy *out);
+int store_dpolicy_resolve(db *d, const principal *who, int64_t org_id, const char *order_type, const char *priority,
+			  json_t **out);
+
 /* Shared helpers (store_util.c) */
 json_t *row_json(const db_res *r, int row);        /* column name → typed value */
 void json_set_time(json_t *o, const char *key, int64_t ms);

@@ -21,7 +21,7 @@ after(async () => { await srv?.stop(); });
 const ROLES = ['admin', 'manager', 'dispatcher', 'agent', 'advisor', 'technician', 'qc', 'warranty_assessor',
   'warehouse', 'cashier', 'followup', 'customer'];
 const PERMS = ['org.read', 'org.write', 'user.read', 'user.write', 'audit.read', 'token.manage', 'wo.read', 'wo.create', 'wo.update',
-  'customer.read', 'customer.write', 'model.write', 'warranty.register', 'settings.write'];
+  'customer.read', 'customer.write', 'model.write', 'warranty.register', 'settings.write', 'tech.write', 'authz.write'];
 
 let seq = 0;
 async function userWith(roles, orgId = root) {

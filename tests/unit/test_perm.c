@@ -20,19 +20,19 @@ static void expected_rows(void **state)
 	(void)state;
 	/* Each row: role, then whether it may: org.read org.write user.read user.write audit.read
 	 * token.manage wo.read wo.create wo.update customer.read customer.write model.write warranty.register
-	 * settings.write */
+	 * settings.write tech.write authz.write */
 	static const struct { int role; const char *row; } m[] = {
-		{ROLE_MANAGER,    "10101011111111"},
-		{ROLE_DISPATCHER, "10100011111010"},
-		{ROLE_AGENT,      "10000011111010"},
-		{ROLE_ADVISOR,    "10000011111010"},
-		{ROLE_TECHNICIAN, "10000010110000"},
-		{ROLE_QC,         "10000010110000"},
-		{ROLE_WARRANTY,   "10000010110000"},
-		{ROLE_WAREHOUSE,  "10000010010000"},
-		{ROLE_CASHIER,    "10000010010000"},
-		{ROLE_FOLLOWUP,   "10000010111010"},
-		{ROLE_CUSTOMER,   "00000011010010"},
+		{ROLE_MANAGER,    "1010101111111111"},
+		{ROLE_DISPATCHER, "1010001111101010"},
+		{ROLE_AGENT,      "1000001111101000"},
+		{ROLE_ADVISOR,    "1000001111101000"},
+		{ROLE_TECHNICIAN, "1000001011000000"},
+		{ROLE_QC,         "1000001011000000"},
+		{ROLE_WARRANTY,   "1000001011000000"},
+		{ROLE_WAREHOUSE,  "1000001001000000"},
+		{ROLE_CASHIER,    "1000001001000000"},
+		{ROLE_FOLLOWUP,   "1000001011101000"},
+		{ROLE_CUSTOMER,   "0000001101001000"},
 	};
 	for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
 		for (int p = 0; p < P_COUNT; p++) {
