@@ -200,5 +200,8 @@ void h_authz_action(req *r);
 void h_dpolicy_list(req *r);
 void h_dpolicy_put(req *r);
 void h_dpolicy_resolve(req *r);
+/* dispatch.c */
+void h_dispatch_suggestions(req *r);
+void h_dispatch_board(req *r);
 
 #endif

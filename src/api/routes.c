@@ -83,6 +83,8 @@ const struct route routes[] = {
 	{M_POST, "/api/v1/authorizations/{id}/suspend", h_authz_action, P_AUTHZ_WRITE, 0, "Suspend an active authorisation, with a reason", "authorizations", "AuthorizationAction", "Authorization"},
 	{M_POST, "/api/v1/authorizations/{id}/resume", h_authz_action, P_AUTHZ_WRITE, 0, "Resume a suspended authorisation", "authorizations", "AuthorizationAction", "Authorization"},
 	{M_POST, "/api/v1/authorizations/{id}/end", h_authz_action, P_AUTHZ_WRITE, 0, "End an authorisation for good, with a reason", "authorizations", "AuthorizationAction", "Authorization"},
+	{M_GET, "/api/v1/dispatch/suggestions", h_dispatch_suggestions, P_TECH_WRITE, 0, "The best technicians for an order (?order=&limit=5), with the reasons: distance, open orders, skill level", "dispatch", NULL, "DispatchSuggestions"},
+	{M_GET, "/api/v1/dispatch/board", h_dispatch_board, P_TECH_WRITE, 0, "The dispatcher's board of a day (?date=YYYY-MM-DD&org_id=): technicians with shifts, leave and bookings; orders waiting", "dispatch", NULL, "DispatchBoard"},
 	{M_GET, "/api/v1/dispatch/policies", h_dpolicy_list, P_WO_UPDATE, 0, "Dispatch policies of your subtree and the tenant default, with the built-in default", "dispatch", NULL, "DispatchPolicies"},
 	{M_PUT, "/api/v1/dispatch/policies", h_dpolicy_put, P_SETTINGS_WRITE, 0, "Replace the dispatch policies of your subtree (the tenant default from the root only)", "dispatch", "DispatchPoliciesPut", "DispatchPolicies"},
 	{M_GET, "/api/v1/dispatch/policies/resolve", h_dpolicy_resolve, P_WO_UPDATE, 0, "The policy that applies to an order (?org_id=&order_type=&priority=): most specific first", "dispatch", NULL, "DispatchPolicyResolved"},
@@ -376,6 +378,16 @@ static const char schemas[] =
 	"\"default\":{\"type\":\"object\",\"description\":\"the built-in policy when no row matches: suggest, 30 minutes\"}}},"
 	"\"DispatchPolicyResolved\":{\"type\":\"object\",\"properties\":{\"mode\":{\"type\":\"string\"},\"accept_timeout_min\":{\"type\":\"integer\"},"
 	"\"weights\":{\"type\":[\"object\",\"null\"]},\"source\":{\"type\":\"string\",\"enum\":[\"policy\",\"default\"]},\"policy_id\":{\"type\":[\"integer\",\"null\"]}}},"
+	"\"DispatchSuggestions\":{\"type\":\"object\",\"properties\":{\"order_id\":{\"type\":\"integer\"},\"distance_known\":{\"type\":\"boolean\"},"
+	"\"note\":{\"type\":\"string\",\"description\":\"when the order has no position\"},\"category\":{\"type\":[\"string\",\"null\"]},\"region\":{\"type\":[\"string\",\"null\"]},"
+	"\"technicians\":{\"type\":\"integer\",\"description\":\"technicians considered\"},\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+	"\"technician_id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"org_id\":{\"type\":\"integer\"},\"org_name\":{\"type\":\"string\"},"
+	"\"score\":{\"type\":\"number\"},\"km\":{\"type\":[\"number\",\"null\"]},\"travel_min\":{\"type\":[\"integer\",\"null\"]},\"open_orders\":{\"type\":\"integer\"},"
+	"\"booked_min\":{\"type\":\"integer\"},\"skill_level\":{\"type\":\"integer\"},\"tech_score\":{\"type\":\"integer\"},\"level\":{\"type\":\"integer\"},"
+	"\"start_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"reason\":{\"type\":\"string\",\"example\":\"3.2 km, 2 open orders, skill 空调 level 3\"}}}}}},"
+	"\"DispatchBoard\":{\"type\":\"object\",\"properties\":{\"date\":{\"type\":\"string\",\"format\":\"date\"},\"day_start_at\":{\"type\":\"string\"},"
+	"\"technicians\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"description\":\"id, name, org, on_duty, lat, lon, level, open_orders, booked_min, skills, shifts, leave, bookings\"}},"
+	"\"unassigned\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}},"
 	/* --- live progress, list counts, saved filters (issue 4 items 11-12) --- */
 	"\"WoSummary\":{\"type\":\"object\",\"properties\":{\"counts\":{\"type\":\"object\",\"description\":\"status → orders\","
 	"\"additionalProperties\":{\"type\":\"integer\"}},\"late\":{\"type\":\"integer\",\"description\":\"open, with the "

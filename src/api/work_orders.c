@@ -267,6 +267,9 @@ static const struct field event_fields[] = {
 	{"assignee_id", F_INT, false, 0, NULL, true},
 	{"kind", F_STR, false, 10, hold_kinds, true},
 	{"checklist", F_ARR, false, 0, NULL, true},
+	{"appointment_start", F_STR, false, 40, NULL, true},
+	{"appointment_end", F_STR, false, 40, NULL, true},
+	{"override_reason", F_STR, false, 200, NULL, true},
 	{0},
 };
 
@@ -285,6 +288,12 @@ void h_wo_event(req *r)
 	verr v;
 	verr_init(&v);
 	body_check(r, event_fields, &v);
+	int64_t appt[2] = {0, 0};
+	const char *as = jstr(r->json, "appointment_start"), *ae = jstr(r->json, "appointment_end");
+	if (as && !ms_from_iso(as, &appt[0]))
+		verr_add(&v, "appointment_start", "invalid", "appointment_start must be an ISO 8601 time");
+	if (ae && (!ms_from_iso(ae, &appt[1]) || !as || appt[1] <= appt[0]))
+		verr_add(&v, "appointment_end", "invalid", "appointment_end must be a time after appointment_start");
 	json_t *list = json_object_get(r->json, "checklist");
 	size_t i;
 	json_t *it;

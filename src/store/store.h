@@ -575,6 +575,18 @@ int store_dpolicy_list(db *d, const principal *who, json_t **out);
 int store_dpolicy_put(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
 /* The policy for an order of org / type / priority: the deepest organisation on the org's
  * path first, then a row naming the type, then one naming the priority; none → suggest, 30. */
+/* --- dispatch over the store (dispatch.c): the engine of domain/dispatch.h fed with the
+ * technicians of the caller's subtree for one day --- */
+/* Ranked technicians for an order: {order_id, distance_known, note?, items:[{technician_id,
+ * name, score, km, travel_min, open_orders, booked_min, skill_level, start_at, reason …}]}. */
+int store_dispatch_suggest(db *d, const principal *who, int64_t order_id, int limit, json_t **out);
+/* Why `tech` cannot take order `id` in [start_ms, end_ms) (0: the order's appointment, or no
+ * slot): *conflicts a JSON array of reason codes, NULL if none; ST_FORBIDDEN if the technician
+ * is not in the caller's subtree. */
+int dispatch_conflicts_tx(db_tx *tx, const principal *who, int64_t id, int64_t tech, int64_t start_ms, int64_t end_ms,
+			  json_t **conflicts);
+/* The board of a civil day: technicians with shifts, leave, bookings; the orders waiting. */
+int store_dispatch_board(db *d, const principal *who, int32_t day, int64_t org_id, json_t **out);
 int dispatch_policy_resolve_tx(db_tx *tx, int64_t tenant_id, int64_t org_id, const char *order_type,
 			       const char *priority, dispatch_policy *out);
 int store_dpolicy_resolve(db *d, const principal *who, int64_t org_id, const char *order_type, const char *priority,

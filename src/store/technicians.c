@@ -14,7 +14,7 @@
 
 #define TECH_COLS                                                                                                 \
 	"u.id, u.name, u.phone, u.org_id, o.name AS org_name, u.status, p.team, COALESCE(p.level, 1) AS level, "  \
-	"COALESCE(p.on_duty, 0) AS on_duty, p.duty_changed_at, p.base_lat, p.base_lon, p.area_radius_km, "         \
+	"COALESCE(p.on_duty, 1) AS on_duty, p.duty_changed_at, p.base_lat, p.base_lon, p.area_radius_km, "         \
 	"p.area_regions_json, p.pos_lat, p.pos_lon, p.pos_at, p.score_x100, p.score_at, COALESCE(p.version, 1) AS version"
 #define TECH_FROM                                                                                                  \
 	" FROM users u JOIN organizations o ON o.id = u.org_id LEFT JOIN tech_profiles p ON p.tenant_id = u.tenant_id " \
@@ -194,7 +194,7 @@ static int list_fn(db_tx *tx, void *arg)
 		p[n++] = VT(f->team);
 	}
 	if (f->on_duty >= 0) {
-		buf_puts(&sql, " AND COALESCE(p.on_duty, 0) = ?");
+		buf_puts(&sql, " AND COALESCE(p.on_duty, 1) = ?");
 		p[n++] = VI(f->on_duty);
 	}
 	if (c->cursor) {

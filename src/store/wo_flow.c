@@ -93,7 +93,42 @@ static bool checklist_unchecked(json_t *list)
 struct facts_in {
 	json_t *order, *body;
 	int from, event;
+	json_t *conflicts;  /* dispatch: the conflicts overridden with a reason */
+	int64_t appt[2];    /* dispatch: the slot booked (ms), 0 if none given */
 };
+
+/* Dispatch onto a technician: in the caller's subtree (403), and free of conflicts for the
+ * slot (skill, certificate, brand, area, shift, leave, double booking) unless the dispatcher
+ * overrides them with a reason (409 dispatch_conflict naming them otherwise). */
+static int dispatch_check(db_tx *tx, const principal *who, int64_t id, int64_t tech, struct facts_in *in,
+			  st_info *info)
+{
+	const char *ov = json_string_value(json_object_get(in->body, "override_reason"));
+	ms_from_iso(json_string_value(json_object_get(in->body, "appointment_start")), &in->appt[0]);
+	ms_from_iso(json_string_value(json_object_get(in->body, "appointment_end")), &in->appt[1]);
+	json_t *conf = NULL;
+	int rc = dispatch_conflicts_tx(tx, who, id, tech, in->appt[0], in->appt[1], &conf);
+	if (rc == ST_FORBIDDEN) {
+		snprintf(info->detail, sizeof info->detail, "the technician is not in your organisation");
+		return rc;
+	}
+	if (rc != ST_OK || !conf)
+		return rc;
+	if (ov && *ov) {
+		in->conflicts = conf;
+		return ST_OK;
+	}
+	buf b;
+	buf_init(&b, 0);
+	size_t i;
+	json_t *v;
+	json_array_foreach(conf, i, v) buf_printf(&b, "%s%s", i ? ", " : "", json_string_value(v));
+	snprintf(info->detail, sizeof info->detail,
+		 "the technician cannot take this order (%s); give override_reason to dispatch anyway", b.data);
+	buf_free(&b);
+	info->current = json_pack("{s:s, s:o}", "code", "dispatch_conflict", "conflicts", conf);
+	return ST_CONFLICT;
+}
 
 static int gather(db_tx *tx, const principal *who, struct facts_in *in, wo_facts *f, st_info *info)
 {
@@ -119,6 +154,8 @@ static int gather(db_tx *tx, const principal *who, struct facts_in *in, wo_facts
 				return ST_INVALID;
 			}
 			f->has_assignee = rc == ST_OK;
+			if (rc == ST_OK)
+				rc = dispatch_check(tx, who, id, json_integer_value(aid), in, info);
 		}
 		break;
 	}
@@ -321,6 +358,7 @@ int wo_transition_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, co
 	}
 	if (rc != ST_OK) {
 		json_decref(before);
+		json_decref(in.conflicts);
 		return rc;
 	}
 	int64_t now = f.now_ms, parts = json_integer_value(json_object_get(before, "hold_parts_ms")),
@@ -367,10 +405,12 @@ int wo_transition_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, co
 			p, 15);
 	if (e != DB_OK) {
 		json_decref(before);
+		json_decref(in.conflicts);
 		return ST_DB;
 	}
 	if (db_changes(tx) == 0) {
 		json_decref(before);
+		json_decref(in.conflicts);
 		return ST_STALE;
 	}
 	if (ev == WE_REOPEN || ev == WE_QC_FAIL) {
@@ -380,19 +420,33 @@ int wo_transition_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, co
 					    : "UPDATE work_orders SET completed_at = NULL, resolved_at = NULL WHERE id = ?",
 			    pr, 1) != DB_OK) {
 			json_decref(before);
+			json_decref(in.conflicts);
 			return ST_DB;
 		}
 	}
 	json_t *data = json_pack("{s:s, s:s}", "from", wo_state_name(in.from), "to", wo_state_name(to));
 	if (reason && *reason)
 		json_object_set_new(data, "reason", json_string(reason));
-	if (ev == WE_DISPATCH)
+	if (ev == WE_DISPATCH) {
 		json_object_set(data, "assignee_id", aid);
+		if (in.conflicts) {
+			json_object_set_new(data, "conflicts", in.conflicts);
+			json_object_set(data, "override_reason", json_object_get(body, "override_reason"));
+			in.conflicts = NULL;
+		}
+		if (in.appt[0]) {
+			json_set_time(data, "appointment_start", in.appt[0]);
+			dbv pa[] = {VI(in.appt[0]), in.appt[1] > in.appt[0] ? VI(in.appt[1]) : VN, VI(id)};
+			if (db_exec(tx, "UPDATE work_orders SET appointment_start = ?, appointment_end = ? WHERE id = ?", pa, 3) !=
+			    DB_OK)
+				rc = ST_DB;
+		}
+	}
 	if (ev == WE_HOLD)
 		json_object_set(data, "kind", json_object_get(body, "kind"));
 	if (in.from == WS_WAITING_PARTS || in.from == WS_WAITING_CUSTOMER)
 		json_object_set_new(data, "held_ms", json_integer(now > since ? now - since : 0));
-	if (in.from != to && to != WS_IN_SERVICE)
+	if (rc == ST_OK && in.from != to && to != WS_IN_SERVICE)
 		rc = worklog_stop_running(tx, who->tenant_id, id, now, data);
 	if (rc == ST_OK && (ev == WE_QC_PASS || ev == WE_QC_FAIL))
 		rc = store_checklist(tx, a, id, json_object_get(body, "checklist"), ev == WE_QC_PASS ? "pass" : "fail", reason);

@@ -54,7 +54,7 @@ test('list and record: defaults before any profile exists; only technicians, onl
   assert.ok(!ids.includes(u.disp_a.id), 'a dispatcher is not a technician');
   const t = l.body.items.find((x) => x.id === u.tech_a.id);
   assert.equal(t.level, 1);
-  assert.equal(t.on_duty, false);
+  assert.equal(t.on_duty, true, 'on duty until they go off');
   assert.deepEqual(t.skills, []);
   assert.equal(t.version, 1);
   assert.equal(t.login, undefined, 'no login in the list');
@@ -244,18 +244,19 @@ test('my position and duty: the technician\'s phone; ranges checked; others 403'
   assertProblem(await u.disp_a.client.post('/api/v1/technicians/me/position', { lat: 1, lon: 1 }), 403, 'forbidden', 'not a technician');
 
   const v = (await admin.get(T(u.tech_a.id))).body.version;
-  const d = await t.post('/api/v1/technicians/me/duty', { on_duty: true });
+  const d = await t.post('/api/v1/technicians/me/duty', { on_duty: false });
   assert.equal(d.status, 200, d.text);
-  assert.equal(d.body.on_duty, true);
+  assert.equal(d.body.on_duty, false);
   assert.ok(d.body.duty_changed_at);
   assert.equal(d.body.version, v + 1, 'duty is a change of the record; a position is not');
   assertFieldError(await t.post('/api/v1/technicians/me/duty', { on_duty: 'yes' }), 'on_duty');
   assertFieldError(await t.post('/api/v1/technicians/me/duty', {}), 'on_duty');
   assertProblem(await admin.post('/api/v1/technicians/me/duty', { on_duty: true }), 403, 'forbidden');
-  const on = await admin.get('/api/v1/technicians?on_duty=true');
-  assert.deepEqual(on.body.items.map((x) => x.id), [u.tech_a.id]);
-  const off = await admin.get('/api/v1/technicians?on_duty=false&limit=500');
-  assert.ok(!off.body.items.some((x) => x.id === u.tech_a.id));
+  const off = await admin.get('/api/v1/technicians?on_duty=false');
+  assert.deepEqual(off.body.items.map((x) => x.id), [u.tech_a.id]);
+  const on = await admin.get('/api/v1/technicians?on_duty=true&limit=500');
+  assert.ok(!on.body.items.some((x) => x.id === u.tech_a.id));
+  assert.equal((await t.post('/api/v1/technicians/me/duty', { on_duty: true })).body.on_duty, true);
   const audit = await admin.get(`/api/v1/audit-log?entity=technician&entity_id=${u.tech_a.id}`);
   assert.ok(audit.body.items.some((x) => x.action === 'duty'), audit.text);
 });

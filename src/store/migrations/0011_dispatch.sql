@@ -13,7 +13,7 @@ CREATE TABLE tech_profiles (
   base_lon DOUBLE PRECISION,
   area_radius_km BIGINT,                   -- service area around the base; NULL = no limit
   area_regions_json TEXT,                  -- JSON array of region codes / city names served
-  on_duty BIGINT NOT NULL DEFAULT 0,
+  on_duty BIGINT NOT NULL DEFAULT 1,           -- on duty unless they go off (phone or manager)
   duty_changed_at BIGINT,
   pos_lat DOUBLE PRECISION,                -- last position reported by the phone
   pos_lon DOUBLE PRECISION,

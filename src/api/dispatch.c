@@ -1,0 +1,52 @@
+/*
+ * dispatch.c — the dispatcher's questions (issue 5): which technicians for this order, and
+ * what does the day look like. The engine is domain/dispatch.c; the data store/dispatch.c.
+ */
+#include "api/api.h"
+#include "domain/warranty.h"
+#include "store/store.h"
+
+/* GET /api/v1/dispatch/suggestions?order={id}&limit=5 */
+void h_dispatch_suggestions(req *r)
+{
+	const char *o = req_query(r, "order"), *l = req_query(r, "limit");
+	int64_t order = 0, limit = 5;
+	verr v;
+	verr_init(&v);
+	if (!o || !parse_i64(o, 1, INT64_MAX, &order))
+		verr_add(&v, "order", o ? "invalid" : "required", "order must be the id of a work order");
+	if (l && !parse_i64(l, 1, 50, &limit))
+		verr_add(&v, "limit", "invalid", "limit must be 1 to 50");
+	if (verr_reply(&v, r))
+		return;
+	json_t *out = NULL;
+	int rc = store_dispatch_suggest(r->db, &r->who, order, (int)limit, &out);
+	if (rc != ST_OK) {
+		reply_status(r, rc, "work order");
+		return;
+	}
+	reply_json(r, 200, out);
+}
+
+/* GET /api/v1/dispatch/board?date=YYYY-MM-DD&org_id= (default: today in the tenant's zone) */
+void h_dispatch_board(req *r)
+{
+	const char *dt = req_query(r, "date"), *o = req_query(r, "org_id");
+	int32_t day = (int32_t)((now_ms() + (int64_t)r->who.tz_offset_min * 60000) / 86400000);
+	int64_t org = 0;
+	verr v;
+	verr_init(&v);
+	if (dt && *dt && !wty_day_parse(dt, &day))
+		verr_add(&v, "date", "invalid", "date must be YYYY-MM-DD");
+	if (o && *o && !parse_i64(o, 1, INT64_MAX, &org))
+		verr_add(&v, "org_id", "invalid", "org_id must be an id");
+	if (verr_reply(&v, r))
+		return;
+	json_t *out = NULL;
+	int rc = store_dispatch_board(r->db, &r->who, day, org, &out);
+	if (rc != ST_OK) {
+		reply_status(r, rc, "board");
+		return;
+	}
+	reply_json(r, 200, out);
+}
