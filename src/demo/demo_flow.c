@@ -169,6 +169,108 @@ static int lines_add(struct fill *f, int64_t order, const char *type, int rank, 
 	return rc;
 }
 
+/* Where the orders are: the position and city of the customer's address the order names
+ * (walk-in orders are at the outlet and keep none). */
+static int positions_set(struct fill *f)
+{
+	dbv p[] = {VI(f->who.tenant_id)};
+	if (db_exec(f->tx,
+		    "UPDATE work_orders SET lat = (SELECT a.lat FROM customer_addresses a WHERE a.customer_id = "
+		    "work_orders.customer_id AND a.text = work_orders.address ORDER BY a.id LIMIT 1), lon = (SELECT a.lon FROM "
+		    "customer_addresses a WHERE a.customer_id = work_orders.customer_id AND a.text = work_orders.address "
+		    "ORDER BY a.id LIMIT 1), region = (SELECT a.city FROM customer_addresses a WHERE a.customer_id = "
+		    "work_orders.customer_id AND a.text = work_orders.address ORDER BY a.id LIMIT 1) WHERE tenant_id = ?",
+		    p, 1) != DB_OK)
+		return fail(f, ST_DB, "order positions");
+	return ST_OK;
+}
+
+/* Technicians as dispatch resources: a profile (on duty, level = their best skill, based at
+ * home, seen this morning near it, 15 km around), their skills, Monday–Saturday 08:30–17:30
+ * with lunch 12:00–13:00, and a certificate for the car technicians. */
+static int techs_fill(struct fill *f, int64_t today_ms)
+{
+	dbv p[] = {VI(f->who.tenant_id)};
+	db_res *r;
+	if (db_query(f->tx, "SELECT id, skills, lat, lon FROM users WHERE tenant_id = ? AND roles = 'technician' ORDER BY id",
+		     p, 1, &r) != DB_OK)
+		return fail(f, ST_DB, "technicians");
+	int rc = ST_OK;
+	for (int i = 0; i < db_rows(r) && rc == ST_OK; i++) {
+		int64_t id = db_int(r, i, 0);
+		json_t *sk = json_loads(db_text(r, i, 1) ? db_text(r, i, 1) : "[]", 0, NULL);
+		int best = 1;
+		bool car = false;
+		size_t k;
+		json_t *v;
+		json_array_foreach(sk, k, v) {
+			const char *cat = json_string_value(json_object_get(v, "category"));
+			int lvl = (int)json_integer_value(json_object_get(v, "level"));
+			best = lvl > best ? lvl : best;
+			car = car || (cat && strstr(cat, "汽车"));
+			dbv ps[] = {VI(f->who.tenant_id), VI(id), VT(cat), VI(lvl)};
+			if (rc == ST_OK &&
+			    db_exec(f->tx, "INSERT INTO tech_skills(tenant_id, user_id, skill, level) VALUES (?, ?, ?, ?)", ps, 4) !=
+				    DB_OK)
+				rc = fail(f, ST_DB, "technician skill");
+		}
+		json_decref(sk);
+		double lat = db_real(r, i, 2), lon = db_real(r, i, 3);
+		int64_t seen = today_ms + (8 * 60 + rng_range(&f->r, 0, 50)) * MIN_MS - (int64_t)f->who.tz_offset_min * MIN_MS;
+		dbv pp[] = {VI(f->who.tenant_id), VI(id), VT(car ? "机电组" : "家电组"), db_isnull(r, i, 2) ? VN : VR(lat),
+			    db_isnull(r, i, 3) ? VN : VR(lon), db_isnull(r, i, 2) ? VN : VR(lat + (rng_unit(&f->r) - 0.5) * 0.02),
+			    db_isnull(r, i, 3) ? VN : VR(lon + (rng_unit(&f->r) - 0.5) * 0.02), VI(seen), VI(best), VI(seen),
+			    VI(seen)};
+		if (rc == ST_OK &&
+		    db_exec(f->tx,
+			    "INSERT INTO tech_profiles(tenant_id, user_id, team, base_lat, base_lon, area_radius_km, on_duty, "
+			    "pos_lat, pos_lon, pos_at, level, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 15, 1, ?, ?, ?, ?, ?, ?)",
+			    pp, 11) != DB_OK)
+			rc = fail(f, ST_DB, "technician profile");
+		for (int wd = 1; wd <= 6 && rc == ST_OK; wd++) {
+			dbv pw[] = {VI(f->who.tenant_id), VI(id), VI(wd)};
+			if (db_exec(f->tx,
+				    "INSERT INTO tech_shifts(tenant_id, user_id, weekday, start_min, end_min, break_start_min, "
+				    "break_end_min) VALUES (?, ?, ?, 510, 1050, 720, 780)",
+				    pw, 3) != DB_OK)
+				rc = fail(f, ST_DB, "technician shift");
+		}
+		dbv pc[] = {VI(f->who.tenant_id), VI(id), VI(seen)};
+		if (rc == ST_OK && car &&
+		    db_exec(f->tx,
+			    "INSERT INTO tech_certs(tenant_id, user_id, name, number, skill, valid_from, expires_on, created_at) "
+			    "VALUES (?, ?, '机动车维修技术人员从业资格证', NULL, '汽车', '2024-03-01', '2029-02-28', ?)",
+			    pc, 3) != DB_OK)
+			rc = fail(f, ST_DB, "technician certificate");
+	}
+	db_res_free(r);
+	return rc;
+}
+
+/* Dispatched orders not yet started have an appointment today, one after the other per
+ * technician from 09:00 (75 minutes apart), so the dispatch board has a day. */
+static int appointments_set(struct fill *f, int64_t today_ms)
+{
+	dbv p[] = {VI(f->who.tenant_id)};
+	db_res *r;
+	if (db_query(f->tx,
+		     "SELECT id, assignee_id FROM work_orders WHERE tenant_id = ? AND assignee_id IS NOT NULL AND status IN "
+		     "('dispatched', 'taken', 'on_the_way') ORDER BY assignee_id, id",
+		     p, 1, &r) != DB_OK)
+		return fail(f, ST_DB, "appointments");
+	int rc = ST_OK, slot = 0;
+	int64_t day0 = today_ms - (int64_t)f->who.tz_offset_min * MIN_MS; /* today's local midnight, UTC */
+	for (int i = 0; i < db_rows(r) && rc == ST_OK; i++) {
+		slot = i && db_int(r, i, 1) == db_int(r, i - 1, 1) ? slot + 1 : 0;
+		int64_t start = day0 + (9 * 60 + slot * 75) * MIN_MS;
+		dbv pa[] = {VI(start), VI(start + 60 * MIN_MS), VI(db_int(r, i, 0))};
+		if (db_exec(f->tx, "UPDATE work_orders SET appointment_start = ?, appointment_end = ? WHERE id = ?", pa, 3) != DB_OK)
+			rc = fail(f, ST_DB, "appointment");
+	}
+	db_res_free(r);
+	return rc;
+}
+
 int demo_lifecycle_fill(db_tx *tx, int64_t tenant_id, int tz_min, uint64_t seed, char *err, size_t errlen)
 {
 	struct fill f = {.tx = tx, .who = {.tenant_id = tenant_id, .tz_offset_min = tz_min}, .err = err, .errlen = errlen};
@@ -190,5 +292,13 @@ int demo_lifecycle_fill(db_tx *tx, int64_t tenant_id, int tz_min, uint64_t seed,
 			rc = lines_add(&f, id, db_text(r, i, 4), rank, created + (updated - created) / 3);
 	}
 	db_res_free(r);
+	/* today's local midnight as the tenant's day number × 1 day (UTC ms of 00:00 local + offset) */
+	int64_t today = (now_ms() + (int64_t)tz_min * MIN_MS) / 86400000 * 86400000;
+	if (rc == ST_OK)
+		rc = positions_set(&f);
+	if (rc == ST_OK)
+		rc = techs_fill(&f, today);
+	if (rc == ST_OK)
+		rc = appointments_set(&f, today);
 	return rc;
 }

@@ -203,7 +203,7 @@ size_t dsp_rank(const dsp_order *o, const dsp_tech *techs, size_t n, const dsp_p
  * away can beat the N-th best found: each cell keeps the maxima of its technicians' balance,
  * status and outcome terms, so the answer equals dsp_rank's.
  *
- * Building costs O(n log n) (about a millisecond for 10,000): rebuild it per request, or cache
+ * Building costs O(n log n) (about 2 ms for 10,000): rebuild it per request, or cache
  * it while the technicians' positions, regions, level, score, open orders and booked minutes
  * are unchanged (bookings, shifts and leave may change freely). NULL if out of memory. The grid
  * borrows techs.
@@ -233,9 +233,10 @@ bool dsp_auto(const dsp_order *orders, size_t n_orders, const dsp_tech *techs, s
 /*
  * Daily route of one technician: the visits of the day put in an order that keeps every
  * visit's window (service starts in [win_start, win_end), waiting if early) and ends the last
- * visit by the shift's end, with the least travel time. Built by cheapest feasible insertion,
- * improved by 2-opt and or-opt (moving runs of 1–3 visits); the given order is also improved
- * when it is feasible, so the result is never worse than it. The route starts at the given
+ * visit by the shift's end, with the least travel time. Built by cheapest feasible insertion
+ * (and by insertion in order of closing window), improved by 2-opt, or-opt (moving runs of 1–3
+ * visits) and swaps; the given order is also improved when it is feasible, so the result is
+ * never worse than it. The route starts at the given
  * position at shift start and does not count a return. Legs with an unknown end count
  * unknown_travel_s in time and nothing in km. Visits that fit nowhere are unplanned.
  */

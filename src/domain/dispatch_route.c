@@ -3,11 +3,13 @@
  * technician form a route; optimising the routes … is how the best systems cut travel").
  *
  * A day holds a handful of visits (≤ DSP_ROUTE_MAX), so plain local search is enough and runs in
- * microseconds: cheapest feasible insertion builds a route, then 2-opt (reverse a run) and
- * or-opt (move a run of 1–3 visits elsewhere) are applied while they cut travel time and keep
+ * microseconds. Two starts — cheapest feasible insertion, and insertion in order of closing
+ * window (tight windows defeat the cheapest choice) — are improved by 2-opt (reverse a run),
+ * or-opt (move a run of 1–3 visits elsewhere) and swaps while they cut travel time and keep
  * every window and the shift's end; visits left out are inserted again whenever they fit. The
- * given order, when feasible, is improved the same way and the better of the two kept — so the
- * plan is never worse than what the technician had.
+ * given order, when feasible, is improved the same way, and the best of the three kept (most
+ * visits, then least travel) — so the plan is never worse than what the technician had. On
+ * random days of up to 7 visits it matches brute force 98% of the time (test_dispatch.c).
  */
 #include "domain/dispatch_int.h"
 
@@ -79,26 +81,32 @@ static bool shorter(const route *a, const route *b)
 	return a->travel != b->travel ? a->travel < b->travel : a->km < b->km - 1e-9;
 }
 
+/* The cheapest feasible place for visit v in r, into *best (if any, and shorter than it when
+ * found is already set). */
+static bool place(const dsp_route_in *in, const legs *L, const route *r, size_t v, route *best, bool found)
+{
+	route cand = {.n = r->n + 1};
+	for (size_t pos = 0; pos <= r->n; pos++) {
+		memcpy(cand.seq, r->seq, pos * sizeof *cand.seq);
+		cand.seq[pos] = v;
+		memcpy(cand.seq + pos + 1, r->seq + pos, (r->n - pos) * sizeof *cand.seq);
+		if (drive(in, L, &cand, NULL) && (!found || shorter(&cand, best))) {
+			*best = cand;
+			found = true;
+		}
+	}
+	return found;
+}
+
 /* Cheapest feasible insertion of the visits not yet used, one at a time, while any fits. */
 static void insert_all(const dsp_route_in *in, const legs *L, route *r, bool *used)
 {
 	for (;;) {
-		route best = {0}, cand;
+		route best = {0};
 		bool found = false;
-		for (size_t v = 0; v < in->n; v++) {
-			if (used[v])
-				continue;
-			for (size_t pos = 0; pos <= r->n; pos++) {
-				cand.n = r->n + 1;
-				memcpy(cand.seq, r->seq, pos * sizeof *cand.seq);
-				cand.seq[pos] = v;
-				memcpy(cand.seq + pos + 1, r->seq + pos, (r->n - pos) * sizeof *cand.seq);
-				if (drive(in, L, &cand, NULL) && (!found || shorter(&cand, &best))) {
-					best = cand;
-					found = true;
-				}
-			}
-		}
+		for (size_t v = 0; v < in->n; v++)
+			if (!used[v])
+				found = place(in, L, r, v, &best, found);
 		if (!found)
 			return;
 		*r = best;
@@ -198,18 +206,8 @@ static void insert_by_deadline(const dsp_route_in *in, const legs *L, route *r, 
 		order[k] = i;
 	}
 	for (size_t i = 0; i < in->n; i++) {
-		route best = {0}, cand = {.n = r->n + 1};
-		bool found = false;
-		for (size_t pos = 0; pos <= r->n; pos++) {
-			memcpy(cand.seq, r->seq, pos * sizeof *cand.seq);
-			cand.seq[pos] = order[i];
-			memcpy(cand.seq + pos + 1, r->seq + pos, (r->n - pos) * sizeof *cand.seq);
-			if (drive(in, L, &cand, NULL) && (!found || shorter(&cand, &best))) {
-				best = cand;
-				found = true;
-			}
-		}
-		if (found) {
+		route best;
+		if (place(in, L, r, order[i], &best, false)) {
 			*r = best;
 			used[order[i]] = true;
 		}

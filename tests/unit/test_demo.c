@@ -186,6 +186,15 @@ static void check_lifecycle(db *d)
 				  "w.status IN ('new', 'accepted', 'dispatched', 'cancelled')"),
 			 0);
 	assert_true(q_int(d, "SELECT count(*) FROM work_orders WHERE rating BETWEEN 1 AND 5") >= 50);
+	/* dispatch: every technician a resource with skills and a week of shifts; orders placed */
+	assert_int_equal(q_int(d, "SELECT count(*) FROM users u WHERE roles = 'technician' AND (NOT EXISTS (SELECT 1 FROM "
+				  "tech_profiles p WHERE p.user_id = u.id AND p.on_duty = 1 AND p.pos_lat IS NOT NULL) OR (SELECT "
+				  "count(*) FROM tech_shifts s WHERE s.user_id = u.id) <> 6 OR NOT EXISTS (SELECT 1 FROM tech_skills k "
+				  "WHERE k.user_id = u.id))"),
+			 0);
+	assert_int_equal(q_int(d, "SELECT count(*) FROM work_orders WHERE status = 'dispatched' AND appointment_start IS NULL"),
+			 0);
+	assert_true(q_int(d, "SELECT count(*) FROM work_orders WHERE lat IS NOT NULL AND region IS NOT NULL") >= 200);
 }
 
 static void check_base(db *d)
