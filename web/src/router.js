@@ -94,6 +94,23 @@ const routes = [
         path: 'tokens', name: 'tokens', component: () => import('./views/tokens/TokenList.vue'),
         meta: { perm: 'token.manage', title: 'menu.tokens', menu: 'tokens' },
       },
+      // issue 5 (dispatch): technicians as resources, authorisations (网签), dispatch policies
+      {
+        path: 'techs', name: 'techs', component: () => import('./views/techs/TechList.vue'),
+        meta: { perm: 'wo.update', title: 'techs.title', menu: 'techs' },
+      },
+      {
+        path: 'techs/:id(\\d+)', name: 'tech', component: () => import('./views/techs/TechDetail.vue'),
+        meta: { perm: 'wo.update', title: 'techs.detail', menu: 'techs' }, props: true,
+      },
+      {
+        path: 'authorizations', name: 'authz', component: () => import('./views/authz/AuthzList.vue'),
+        meta: { perm: 'org.read', title: 'authz.menu', menu: 'authz' },
+      },
+      {
+        path: 'settings/dispatch', name: 'settings-dispatch', component: () => import('./views/settings/DispatchPolicies.vue'),
+        meta: { perm: 'wo.update', title: 'dispatchPolicy.title', menu: 'settings-dispatch' },
+      },
       // reports (issue 4 item 8): rework per technician
       {
         path: 'reports/rework', name: 'report-rework', component: () => import('./views/reports/ReworkReport.vue'),
