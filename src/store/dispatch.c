@@ -461,7 +461,10 @@ int dispatch_conflicts_tx(db_tx *tx, const principal *who, int64_t id, int64_t t
 		if (!p.configured_skills[0]) /* nothing recorded: not checked */
 			f.o.category = NULL;
 		unsigned mask = dsp_check(&f.o, &p.t[0], s, e, &prm);
-		if (p.t[0].radius_km <= 0 && !p.t[0].n_regions) /* no service area recorded: no limit */
+		/* no service area recorded, or an order with neither position nor city: nothing to
+		 * hold the area against */
+		bool placeless = (isnan(f.o.lat) || isnan(f.o.lon)) && !(f.o.region && *f.o.region);
+		if ((p.t[0].radius_km <= 0 && !p.t[0].n_regions) || placeless)
 			mask &= ~(unsigned)DSP_OUT_OF_AREA;
 		if (!timed)
 			mask &= ~(unsigned)(DSP_OUTSIDE_SHIFT | DSP_DOUBLE_BOOKED | DSP_NO_SLOT);
