@@ -248,7 +248,7 @@ static int techs_fill(struct fill *f, int64_t today_ms)
 }
 
 /* Dispatched orders not yet started have an appointment today, one after the other per
- * technician from 09:00 (75 minutes apart), so the dispatch board has a day. */
+ * technician from 09:00, an hour and a half apart, five a day (the rest on the next days), so the dispatch board has a day. */
 static int appointments_set(struct fill *f, int64_t today_ms)
 {
 	dbv p[] = {VI(f->who.tenant_id)};
@@ -262,7 +262,7 @@ static int appointments_set(struct fill *f, int64_t today_ms)
 	int64_t day0 = today_ms - (int64_t)f->who.tz_offset_min * MIN_MS; /* today's local midnight, UTC */
 	for (int i = 0; i < db_rows(r) && rc == ST_OK; i++) {
 		slot = i && db_int(r, i, 1) == db_int(r, i - 1, 1) ? slot + 1 : 0;
-		int64_t start = day0 + (9 * 60 + slot * 75) * MIN_MS;
+		int64_t start = day0 + (slot / 5) * 1440 * MIN_MS + (9 * 60 + slot % 5 * 90) * MIN_MS;
 		dbv pa[] = {VI(start), VI(start + 60 * MIN_MS), VI(db_int(r, i, 0))};
 		if (db_exec(f->tx, "UPDATE work_orders SET appointment_start = ?, appointment_end = ? WHERE id = ?", pa, 3) != DB_OK)
 			rc = fail(f, ST_DB, "appointment");

@@ -391,6 +391,19 @@ struct sug_ctx {
 	json_t *out;
 };
 
+/* The ranked candidates of one day's pool; 0 if nobody can take the order that day. */
+static size_t rank_day(const pool *p, const dsp_order *o, const dsp_params *prm, int64_t now, dsp_candidate *cand,
+		       size_t limit)
+{
+	dsp_grid *g = dsp_grid_build(p->t, p->n, 0);
+	size_t n = g ? dsp_grid_rank(g, o, prm, now, cand, limit) : dsp_rank(o, p->t, p->n, prm, now, cand, limit);
+	dsp_grid_free(g);
+	return n;
+}
+
+/* Today first (or the appointment's day); when nobody has a free slot, the next days. */
+#define SUGGEST_DAYS 3
+
 static int suggest_fn(db_tx *tx, void *arg)
 {
 	struct sug_ctx *c = arg;
@@ -399,22 +412,22 @@ static int suggest_fn(db_tx *tx, void *arg)
 	int rc = order_facts_load(tx, c->who, c->order_id, now, &f);
 	pool p;
 	memset(&p, 0, sizeof p);
-	if (rc == ST_OK)
-		rc = pool_load(tx, c->who, local_day_start(c->who, f.has_appointment && f.o.win_start > now ? f.o.win_start : now),
-			       0, &p);
+	dsp_params prm;
+	dsp_params_default(&prm);
+	prm.tz_offset_min = c->who->tz_offset_min;
+	dsp_candidate *cand = xcalloc((size_t)c->limit, sizeof *cand);
+	size_t n = 0;
+	int64_t day0 = local_day_start(c->who, f.has_appointment && f.o.win_start > now ? f.o.win_start : now);
+	for (int d = 0; rc == ST_OK && d < (f.has_appointment ? 1 : SUGGEST_DAYS); d++) {
+		pool_free(&p);
+		if ((rc = pool_load(tx, c->who, day0 + d * 86400, 0, &p)) == ST_OK &&
+		    (n = rank_day(&p, &f.o, &prm, now, cand, (size_t)c->limit)) > 0)
+			break;
+	}
 	if (rc == ST_OK) {
-		dsp_params prm;
-		dsp_params_default(&prm);
-		prm.tz_offset_min = c->who->tz_offset_min;
-		dsp_candidate *cand = xcalloc((size_t)c->limit, sizeof *cand);
-		dsp_grid *g = dsp_grid_build(p.t, p.n, 0);
-		size_t n = g ? dsp_grid_rank(g, &f.o, &prm, now, cand, (size_t)c->limit)
-			     : dsp_rank(&f.o, p.t, p.n, &prm, now, cand, (size_t)c->limit);
-		dsp_grid_free(g);
 		json_t *items = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(items, candidate_json(&p, &f.o, &cand[i]));
-		free(cand);
 		bool known = !isnan(f.o.lat) && !isnan(f.o.lon);
 		c->out = json_pack("{s:I, s:o, s:b, s:s?, s:s?, s:i}", "order_id", (json_int_t)c->order_id, "items", items,
 				   "distance_known", known, "category", f.o.category, "region", f.o.region, "technicians",
@@ -424,6 +437,7 @@ static int suggest_fn(db_tx *tx, void *arg)
 					    json_string("the order has no position: technicians are matched by city and the "
 							"distance is unknown"));
 	}
+	free(cand);
 	pool_free(&p);
 	db_res_free(f.r);
 	return rc;
@@ -589,4 +603,51 @@ int store_dispatch_board(db *d, const principal *who, int32_t day, int64_t org_i
 	int rc = db_read(d, board_fn, &c);
 	*out = c.out;
 	return rc;
+}
+
+/* --- the same technicians for appointments.c (store.h: tech_pool) ---------------------------- */
+
+struct tech_pool {
+	pool p;
+};
+
+int tech_pool_load(db_tx *tx, const principal *who, int64_t day_start, tech_pool **out)
+{
+	tech_pool *tp = xcalloc(1, sizeof *tp);
+	int rc = pool_load(tx, who, day_start, 0, &tp->p);
+	if (rc != ST_OK) {
+		tech_pool_free(tp);
+		tp = NULL;
+	}
+	*out = tp;
+	return rc;
+}
+
+const dsp_tech *tech_pool_techs(const tech_pool *tp, size_t *n)
+{
+	*n = tp->p.n;
+	return tp->p.t;
+}
+
+bool tech_pool_skills_known(const tech_pool *tp, size_t i)
+{
+	return tp->p.configured_skills[i];
+}
+
+bool tech_pool_shifts_known(const tech_pool *tp, size_t i)
+{
+	return tp->p.configured_shifts[i];
+}
+
+const char *tech_pool_name(const tech_pool *tp, size_t i)
+{
+	return db_text(tp->p.users, (int)i, 10);
+}
+
+void tech_pool_free(tech_pool *tp)
+{
+	if (!tp)
+		return;
+	pool_free(&tp->p);
+	free(tp);
 }

@@ -34,6 +34,11 @@ const routes = [
         path: 'tech/tasks', name: 'tech-tasks', component: () => import('./views/tech/TechTasks.vue'),
         meta: { perm: 'wo.update', title: 'woFlow.menu.techTasks', menu: 'tech-tasks' },
       },
+      // 派工台: the dispatcher's board of a day (DOMAIN §4)
+      {
+        path: 'dispatch', name: 'dispatch', component: () => import('./views/dispatch/DispatchBoard.vue'),
+        meta: { perm: 'tech.write', title: 'dispatchBoard.title', menu: 'dispatch' },
+      },
       {
         path: 'portal/orders', name: 'portal-orders', component: () => import('./views/portal/PortalOrders.vue'),
         meta: { perm: 'wo.read', title: 'woFlow.menu.myOrders', menu: 'portal-orders' },

@@ -21,9 +21,9 @@ export default function ({ test, assert, shot, newPage, login, apiCall, $t, BASE
   }
 
   test('exec: a technician starts the work log, uploads a photo and ticks the maintenance checklist', async (browser) => {
-    const techs = await apiCall('GET', '/users?q=tech01')
-    const tech = (techs.body.items || []).find((u) => u.login === 'tech01')
-    assert(tech, 'demo user tech01 (load the demo data first)')
+    const techs = await apiCall('GET', '/users?q=tech07') // a car technician: the order is a car's first service
+    const tech = (techs.body.items || []).find((u) => u.login === 'tech07')
+    assert(tech, 'demo user tech07 (load the demo data first)')
     techId = tech.id
     // a car whose model has a maintenance schedule, and its first service
     const model = await apiCall('POST', '/product-models', { brand: '广汽传祺', category: '汽车', model: `GS4-E2E-${RUN}`, warranty_months: 36,
@@ -43,7 +43,7 @@ export default function ({ test, assert, shot, newPage, login, apiCall, $t, BASE
     await ev(orderId, 'accept')
     await ev(orderId, 'dispatch', { assignee_id: techId })
 
-    const page = await as(browser, 'tech01')
+    const page = await as(browser, 'tech07')
     await ev(orderId, 'take')
     await ev(orderId, 'arrive')
     await page.goto(`${BASE}/work-orders/${orderId}?tab=work`)

@@ -198,7 +198,7 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
   const titleStatus = (page, s) => page.locator(`.title-row ${$t('wo-status')}[data-status="${s}"]`).waitFor()
 
   test('flow (b) car workshop: reception, signed estimate, additional item by phone, QC fails then passes, two payments, delivery', async (browser) => {
-    const tech = await user('tech01')
+    const tech = await user('tech06') // a car technician of 广州 (the demo's second outlet of each city services cars)
     const n = String(parseInt(RUN, 36) % 100000000).padStart(8, '0')
     const phone = '139' + n
     const plate = `粤A${n.slice(-5)}`
@@ -282,7 +282,7 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
     await disp.context().close()
 
     // 5. The technician works: takes it, starts, carries out the estimate, finds an additional item.
-    const tp = await as(browser, 'tech01')
+    const tp = await as(browser, 'tech06')
     await openOrder(tp, id)
     await act(tp, 'take')
     await titleStatus(tp, 'taken')
@@ -305,7 +305,7 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
     await adv2.context().close()
 
     // 7. The technician marks the lines done and completes.
-    const tp2 = await as(browser, 'tech01')
+    const tp2 = await as(browser, 'tech06')
     await openOrder(tp2, id, 'lines')
     const boxes = tp2.locator(`${$t('lines-table-actual')} ${$t('line-done')}`)
     await boxes.first().waitFor()
@@ -332,7 +332,7 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
     await titleStatus(qc, 'in_service')
     await qc.locator($t('wo-rework'), { hasText: '1' }).waitFor()
     await qc.context().close()
-    const tp3 = await as(browser, 'tech01')
+    const tp3 = await as(browser, 'tech06')
     await openOrder(tp3, id)
     await act(tp3, 'complete')
     await titleStatus(tp3, 'completed')
