@@ -513,13 +513,11 @@ struct board_ctx {
 	json_t *out;
 };
 
-static json_t *board_techs(const pool *p, int64_t org_id)
+static json_t *board_techs(const pool *p)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < p->n; i++) {
 		const dsp_tech *t = &p->t[i];
-		if (org_id && t->org_id != org_id)
-			continue;
 		json_t *o = json_pack("{s:I, s:s, s:I, s:s, s:b, s:o, s:o, s:i, s:i, s:i, s:i, s:o, s:o, s:o}", "id",
 				      (json_int_t)t->id, "name", db_text(p->users, (int)i, 10), "org_id", (json_int_t)t->org_id,
 				      "org_name", db_text(p->users, (int)i, 11), "on_duty", t->on_duty, "lat",
@@ -540,21 +538,47 @@ static json_t *board_techs(const pool *p, int64_t org_id)
 #define BOARD_ORDER_COLS                                                                                     \
 	"w.id, w.number, w.status, w.priority, w.type, w.customer_name, w.address, w.lat, w.lon, w.region, "  \
 	"w.appointment_start AS appointment_start_at, w.appointment_end AS appointment_end_at, "             \
-	"w.sla_resolve_due, w.fault_description, w.assignee_id"
+	"w.sla_resolve_due, w.fault_description, w.assignee_id, w.org_id, w.version"
+
+/* The board of one organisation of the caller's subtree is the caller's board narrowed to
+ * that organisation's subtree (a station: its outlets' technicians and orders). */
+static int narrow_to_org(db_tx *tx, struct board_ctx *c, principal *scoped)
+{
+	*scoped = *c->who;
+	if (!c->org_id)
+		return ST_OK;
+	dbv p[] = {VI(c->org_id), VI(c->who->tenant_id), VT(c->who->org_path)};
+	db_res *r;
+	if (db_query(tx, "SELECT path FROM organizations WHERE id = ? AND tenant_id = ? AND path LIKE ? || '%'", p, 3, &r) !=
+	    DB_OK)
+		return ST_DB;
+	int rc = db_rows(r) ? ST_OK : ST_NOT_FOUND;
+	if (rc == ST_OK)
+		snprintf(scoped->org_path, sizeof scoped->org_path, "%s", db_text(r, 0, 0));
+	db_res_free(r);
+	return rc;
+}
+
+#define BOARD_WAITING_MAX 200
 
 static int board_fn(db_tx *tx, void *arg)
 {
 	struct board_ctx *c = arg;
+	principal scoped;
+	int rc = narrow_to_org(tx, c, &scoped);
+	if (rc != ST_OK)
+		return rc;
+	const principal *who = &scoped;
 	pool p;
-	int rc = pool_load(tx, c->who, c->day_start, 0, &p);
+	rc = pool_load(tx, who, c->day_start, 0, &p);
 	if (rc != ST_OK) {
 		pool_free(&p);
 		return rc;
 	}
-	json_t *techs = board_techs(&p, c->org_id);
+	json_t *techs = board_techs(&p);
 	pool_free(&p);
 	/* the day's bookings with what the board shows of them */
-	dbv pb[] = {VI(c->who->tenant_id), VT(c->who->org_path), VI(c->day_start * 1000 + 86400000), VI(c->day_start * 1000)};
+	dbv pb[] = {VI(who->tenant_id), VT(who->org_path), VI(c->day_start * 1000 + 86400000), VI(c->day_start * 1000)};
 	db_res *r;
 	if (db_query(tx,
 		     "SELECT " BOARD_ORDER_COLS " FROM work_orders w JOIN organizations o ON o.id = w.org_id WHERE "
@@ -576,22 +600,24 @@ static int board_fn(db_tx *tx, void *arg)
 	}
 	db_res_free(r);
 	/* what waits for a technician: new and accepted orders, most urgent first */
-	dbv pu[] = {VI(c->who->tenant_id), VT(c->who->org_path)};
+	dbv pu[] = {VI(who->tenant_id), VT(who->org_path)};
 	if (db_query(tx,
 		     "SELECT " BOARD_ORDER_COLS " FROM work_orders w JOIN organizations o ON o.id = w.org_id WHERE "
 		     "w.tenant_id = ? AND o.path LIKE ? || '%' AND w.status IN ('new', 'accepted') "
-		     "ORDER BY w.priority, w.sla_resolve_due, w.id LIMIT 200",
+		     "ORDER BY w.priority, w.sla_resolve_due, w.id LIMIT 201",
 		     pu, 2, &r) != DB_OK) {
 		json_decref(techs);
 		return ST_DB;
 	}
 	json_t *waiting = json_array();
-	for (int i = 0; i < db_rows(r); i++)
+	bool more = db_rows(r) > BOARD_WAITING_MAX;
+	for (int i = 0; i < db_rows(r) && i < BOARD_WAITING_MAX; i++)
 		json_array_append_new(waiting, row_json(r, i));
 	db_res_free(r);
 	char day[11];
-	wty_day_format((int32_t)((c->day_start + (int64_t)c->who->tz_offset_min * 60) / 86400), day);
-	c->out = json_pack("{s:s, s:o, s:o}", "date", day, "technicians", techs, "unassigned", waiting);
+	wty_day_format((int32_t)((c->day_start + (int64_t)who->tz_offset_min * 60) / 86400), day);
+	c->out = json_pack("{s:s, s:o, s:o, s:b}", "date", day, "technicians", techs, "unassigned", waiting,
+			   "unassigned_more", more);
 	json_set_time(c->out, "day_start_at", c->day_start * 1000);
 	return ST_OK;
 }

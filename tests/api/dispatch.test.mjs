@@ -186,6 +186,14 @@ test('appointments: a technician is not booked twice; back to back is fine; the 
   assert.ok(board.body.unassigned.some((x) => x.id === c.id), 'the order still waiting');
   assert.ok(!board.body.technicians.some((t) => t.id === u.d_other.id), 'only the outlet\'s own technicians');
   assert.equal(board.body.technicians.find((t) => t.id === u.d_leave.id).leave.length, 1);
+  assert.equal(near.bookings[0].version, first.body.version, 'the version, for If-Match');
+  assert.equal(board.body.unassigned_more, false);
+  // one organisation of the subtree: its technicians and orders only
+  const mine = await admin.get(`/api/v1/dispatch/board?date=${day}&org_id=${outletA}`);
+  assert.equal(mine.status, 200, mine.text);
+  assert.ok(mine.body.technicians.every((t) => t.org_id === outletA) && mine.body.technicians.length === 5);
+  assert.ok(mine.body.unassigned.every((o) => o.org_id === outletA));
+  assertProblem(await u.d_disp.client.get(`/api/v1/dispatch/board?org_id=${outletB}`), 404, 'not_found', 'another outlet');
   assertFieldError(await admin.get('/api/v1/dispatch/board?date=2026-13-01'), 'date');
   assertFieldError(await admin.get('/api/v1/dispatch/board?org_id=x'), 'org_id');
 });

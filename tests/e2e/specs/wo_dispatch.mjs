@@ -41,7 +41,7 @@ export default function ({ test, assert, shot, newPage, login, pickOption, apiCa
     await page.locator(`${$t('wo-event-dialog')} ${$t('wo-event-submit')}`).click()
     await page.locator('.el-form-item__error', { hasText: '请填写理由' }).waitFor()
     await shot(page, 'wo-dispatch-1-conflict-zh')
-    await page.fill(`${$t('wo-dispatch-override')} input`, '客户点名要这位师傅')
+    await page.fill(`input${$t('wo-dispatch-override')}`, '客户点名要这位师傅')
     await page.locator(`${$t('wo-event-dialog')} ${$t('wo-event-submit')}`).click()
     await page.locator($t('wo-event-dialog')).waitFor({ state: 'hidden' })
     await page.locator(`.title-row ${$t('wo-status')}[data-status="dispatched"]`).waitFor()
