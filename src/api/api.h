@@ -203,5 +203,20 @@ void h_dpolicy_resolve(req *r);
 /* dispatch.c */
 void h_dispatch_suggestions(req *r);
 void h_dispatch_board(req *r);
+void h_dispatch_routes(req *r);
+
+/* appointments and capacity: bays, slots, booking, no-shows, the board, reminders (issue 5
+ * item 6; appointments.c) */
+void h_bays_list(req *r);
+void h_bay_get(req *r);
+void h_bay_create(req *r);
+void h_bay_update(req *r);
+void h_bay_delete(req *r);
+void h_appt_slots(req *r);
+void h_appt_board(req *r);
+void h_appt_book(req *r);
+void h_appt_cancel(req *r);
+void h_appt_no_show(req *r);
+void h_appt_reminders(req *r);
 
 #endif

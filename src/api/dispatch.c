@@ -28,8 +28,10 @@ void h_dispatch_suggestions(req *r)
 	reply_json(r, 200, out);
 }
 
-/* GET /api/v1/dispatch/board?date=YYYY-MM-DD&org_id= (default: today in the tenant's zone) */
-void h_dispatch_board(req *r)
+typedef int (*day_view_fn)(db *d, const principal *who, int32_t day, int64_t org_id, json_t **out);
+
+/* A view of a day: ?date=YYYY-MM-DD (default today in the tenant's zone) &org_id= */
+static void day_view(req *r, day_view_fn fn, const char *what)
 {
 	const char *dt = req_query(r, "date"), *o = req_query(r, "org_id");
 	int32_t day = (int32_t)((now_ms() + (int64_t)r->who.tz_offset_min * 60000) / 86400000);
@@ -43,10 +45,22 @@ void h_dispatch_board(req *r)
 	if (verr_reply(&v, r))
 		return;
 	json_t *out = NULL;
-	int rc = store_dispatch_board(r->db, &r->who, day, org, &out);
+	int rc = fn(r->db, &r->who, day, org, &out);
 	if (rc != ST_OK) {
-		reply_status(r, rc, "board");
+		reply_status(r, rc, what);
 		return;
 	}
 	reply_json(r, 200, out);
+}
+
+/* GET /api/v1/dispatch/board */
+void h_dispatch_board(req *r)
+{
+	day_view(r, store_dispatch_board, "organisation");
+}
+
+/* GET /api/v1/dispatch/routes: each technician's visits of the day in route order */
+void h_dispatch_routes(req *r)
+{
+	day_view(r, store_dispatch_routes, "organisation");
 }

@@ -677,3 +677,110 @@ void tech_pool_free(tech_pool *tp)
 	pool_free(&tp->p);
 	free(tp);
 }
+
+/* --- the day's routes ------------------------------------------------------------------- */
+
+/* One technician's visits of the day: the booked appointments (their window is the
+ * appointment) and the orders assigned to them without one that are not started yet (any
+ * time of the day), each an hour on site. */
+struct route_tech {
+	dsp_visit v[DSP_ROUTE_MAX];
+	const char *number[DSP_ROUTE_MAX];
+	size_t n;
+};
+
+static json_t *route_json(const pool *p, size_t ti, const struct route_tech *rt, const dsp_route_plan *pl)
+{
+	json_t *visits = json_array(), *unplanned = json_array();
+	for (size_t i = 0; i < pl->n_planned; i++) {
+		const dsp_visit *v = &rt->v[pl->seq[i]];
+		json_t *o = json_pack("{s:I, s:s?, s:o, s:o}", "order_id", (json_int_t)v->id, "number", rt->number[pl->seq[i]],
+				      "lat", isnan(v->lat) ? json_null() : json_real(v->lat), "lon",
+				      isnan(v->lon) ? json_null() : json_real(v->lon));
+		json_set_time(o, "start_at", pl->start[i] * 1000);
+		json_array_append_new(visits, o);
+	}
+	for (size_t i = 0; i < pl->n_unplanned; i++)
+		json_array_append_new(unplanned, json_integer(rt->v[pl->unplanned[i]].id));
+	const dsp_tech *t = &p->t[ti];
+	return json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:f, s:f, s:I, s:I, s:b}", "technician_id", (json_int_t)t->id,
+			 "name", db_text(p->users, (int)ti, 10), "lat", isnan(t->lat) ? json_null() : json_real(t->lat), "lon",
+			 isnan(t->lon) ? json_null() : json_real(t->lon), "visits", visits, "unplanned", unplanned, "km_before",
+			 round(pl->km_before * 10) / 10, "km_after", round(pl->km_after * 10) / 10, "travel_min_before",
+			 (json_int_t)(pl->travel_s_before / 60), "travel_min_after", (json_int_t)(pl->travel_s_after / 60),
+			 "before_feasible", pl->before_feasible);
+}
+
+static int routes_fn(db_tx *tx, void *arg)
+{
+	struct board_ctx *c = arg;
+	principal scoped;
+	int rc = narrow_to_org(tx, c, &scoped);
+	pool p;
+	memset(&p, 0, sizeof p);
+	if (rc == ST_OK)
+		rc = pool_load(tx, &scoped, c->day_start, 0, &p);
+	db_res *r = NULL;
+	dbv pq[] = {VI(scoped.tenant_id), VT(scoped.org_path)};
+	if (rc == ST_OK &&
+	    db_query(tx,
+		     "SELECT w.assignee_id, w.id, w.number, w.lat, w.lon, w.appointment_start, w.appointment_end FROM "
+		     "work_orders w JOIN organizations o ON o.id = w.org_id WHERE w.tenant_id = ? AND o.path LIKE ? || '%' "
+		     "AND w.assignee_id IS NOT NULL AND w.status IN ('dispatched', 'taken') ORDER BY w.assignee_id, "
+		     "w.appointment_start, w.id",
+		     pq, 2, &r) != DB_OK)
+		rc = ST_DB;
+	if (rc != ST_OK) {
+		pool_free(&p);
+		return rc;
+	}
+	struct route_tech *rt = xcalloc(p.n + 1, sizeof *rt);
+	for (int i = 0; i < db_rows(r); i++) {
+		size_t ti = tech_index(&p, db_int(r, i, 0));
+		bool timed = !db_isnull(r, i, 5);
+		int64_t s = timed ? db_int(r, i, 5) / 1000 : 0, e = timed && !db_isnull(r, i, 6) ? db_int(r, i, 6) / 1000 : s;
+		if (ti == SIZE_MAX || rt[ti].n == DSP_ROUTE_MAX || (timed && (s >= p.day_end || s < p.day_start)))
+			continue; /* another day's appointment */
+		dsp_visit *v = &rt[ti].v[rt[ti].n];
+		*v = (dsp_visit){.id = db_int(r, i, 1), .lat = db_isnull(r, i, 3) ? NAN : db_real(r, i, 3),
+				 .lon = db_isnull(r, i, 4) ? NAN : db_real(r, i, 4), .win_start = s,
+				 .win_end = timed ? (e > s ? e : s + 1) : 0, .duration_s = DEFAULT_VISIT_S};
+		rt[ti].number[rt[ti].n++] = db_text(r, i, 2);
+	}
+	dsp_params prm;
+	dsp_params_default(&prm);
+	prm.tz_offset_min = scoped.tz_offset_min;
+	json_t *items = json_array();
+	double kb = 0, ka = 0;
+	for (size_t ti = 0; ti < p.n; ti++) {
+		const dsp_tech *t = &p.t[ti];
+		if (!rt[ti].n || !t->n_shifts)
+			continue;
+		dsp_route_in in = {.lat = t->lat, .lon = t->lon, .shift_start = t->shifts[0].start,
+				   .shift_end = t->shifts[t->n_shifts - 1].end, .region = t->region, .visits = rt[ti].v,
+				   .n = rt[ti].n};
+		dsp_route_plan pl;
+		if (!dsp_route(&in, &prm, &pl))
+			continue;
+		kb += pl.km_before;
+		ka += pl.km_after;
+		json_array_append_new(items, route_json(&p, ti, &rt[ti], &pl));
+	}
+	char day[11];
+	wty_day_format((int32_t)((c->day_start + (int64_t)scoped.tz_offset_min * 60) / 86400), day);
+	c->out = json_pack("{s:s, s:o, s:f, s:f}", "date", day, "routes", items, "km_before", round(kb * 10) / 10, "km_after",
+			   round(ka * 10) / 10);
+	free(rt);
+	db_res_free(r);
+	pool_free(&p);
+	return ST_OK;
+}
+
+int store_dispatch_routes(db *d, const principal *who, int32_t day, int64_t org_id, json_t **out)
+{
+	struct board_ctx c = {.who = who, .day_start = (int64_t)day * 86400 - (int64_t)who->tz_offset_min * 60,
+			      .org_id = org_id};
+	int rc = db_read(d, routes_fn, &c);
+	*out = c.out;
+	return rc;
+}

@@ -587,10 +587,64 @@ int dispatch_conflicts_tx(db_tx *tx, const principal *who, int64_t id, int64_t t
 			  json_t **conflicts);
 /* The board of a civil day: technicians with shifts, leave, bookings; the orders waiting. */
 int store_dispatch_board(db *d, const principal *who, int32_t day, int64_t org_id, json_t **out);
+/* The day's route of each technician (appointments keep their window; orders without one fit
+ * anywhere), before and after ordering: {date, routes:[{technician_id, visits:[{order_id,
+ * start_at}], unplanned, km_before, km_after, travel_min_before, travel_min_after}], km_*}. */
+int store_dispatch_routes(db *d, const principal *who, int32_t day, int64_t org_id, json_t **out);
 int dispatch_policy_resolve_tx(db_tx *tx, int64_t tenant_id, int64_t org_id, const char *order_type,
 			       const char *priority, dispatch_policy *out);
 int store_dpolicy_resolve(db *d, const principal *who, int64_t org_id, const char *order_type, const char *priority,
 			  json_t **out);
+
+/* --- appointments and capacity (appointments.c; issue 5 item 6) ---
+ * The technicians of dispatch.c's pool for one local day, for the slots of appointments.c:
+ * the subtree of who->org_path, every technician with shifts (the whole day when none is
+ * recorded: tech_pool_shifts_known tells), leave and bookings. */
+struct dsp_tech;
+typedef struct tech_pool tech_pool;
+int tech_pool_load(db_tx *tx, const principal *who, int64_t day_start, tech_pool **out);
+const struct dsp_tech *tech_pool_techs(const tech_pool *tp, size_t *n);
+bool tech_pool_skills_known(const tech_pool *tp, size_t i);
+bool tech_pool_shifts_known(const tech_pool *tp, size_t i);
+const char *tech_pool_name(const tech_pool *tp, size_t i);
+void tech_pool_free(tech_pool *tp);
+
+/* Bays (工位): {id, org_id, org_name, name, kind, equipment[], daily_capacity, open_min,
+ * close_min, active, note, version}; bodies checked by api/appointments.c. A name is unique
+ * per organisation (ST_CONFLICT, existing_id); a bay with appointments to come is not deleted
+ * (ST_CONFLICT bay_booked). */
+int store_bays_list(db *d, const principal *who, int64_t org_id, bool active_only, json_t **items);
+int store_bay_get(db *d, const principal *who, int64_t id, json_t **out);
+int store_bay_create(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+int store_bay_update(db *d, const actor *a, int64_t id, int64_t if_match, json_t *in, json_t **out, st_info *info);
+int store_bay_delete(db *d, const actor *a, int64_t id, int64_t if_match, st_info *info);
+
+typedef struct appt_query {
+	int32_t day;          /* civil day in the tenant's zone */
+	int64_t org_id;       /* 0: the order's, else the caller's organisation */
+	int64_t order_id;     /* 0: none */
+	const char *category; /* the skill; NULL: the order's (its asset's category) or none */
+	const char *bay_kind; /* NULL: any bay */
+	int64_t duration_s;
+} appt_query;
+/* Free slots of a day: {date, org_id, mode technicians|bays, duration_min, items:[{start_at,
+ * end_at, available, free, capacity}]} (customers: their own order's organisation only, and no
+ * counts). ST_INVALID names the field. */
+int store_appt_slots(db *d, const principal *who, const appt_query *q, json_t **out, st_info *info);
+/* Book (or move) the appointment of an order at [start_ms, end_ms) after checking capacity in
+ * the same transaction: ST_CONFLICT slot_taken / outside_hours / order_not_open; ST_INVALID for
+ * a bay of another organisation. bay_id 0: any free bay (workshops). → the order. */
+int store_appt_book(db *d, const actor *a, int64_t id, int64_t if_match, int64_t start_ms, int64_t end_ms,
+		    int64_t bay_id, json_t **out, st_info *info);
+int store_appt_cancel(db *d, const actor *a, int64_t id, int64_t if_match, json_t **out, st_info *info);
+/* The customer did not come: recorded on the order and counted on the customer. */
+int store_appt_no_show(db *d, const actor *a, int64_t id, int64_t if_match, const char *reason, json_t **out,
+		       st_info *info);
+/* The appointment board (预约看板) of a day: bays and technicians with their appointments. */
+int store_appt_board(db *d, const principal *who, int32_t day, int64_t org_id, json_t **out);
+/* The reminders of the appointments of `day` (0: tomorrow in each tenant's zone), each order
+ * and appointment time once: an SMS through the outbox. tenant_id 0 = every tenant. */
+int store_appt_reminders(db *d, int64_t tenant_id, int32_t day, int64_t *sent);
 
 /* Shared helpers (store_util.c) */
 json_t *row_json(const db_res *r, int row);        /* column name → typed value */

@@ -198,6 +198,30 @@ test('appointments: a technician is not booked twice; back to back is fine; the 
   assertFieldError(await admin.get('/api/v1/dispatch/board?org_id=x'), 'org_id');
 });
 
+test('routes: a technician\'s visits of the day in the order that cuts travel, before and after', async () => {
+  // far stands at (23.2, 113.47); the orders were dispatched far, near, middle: a zig-zag
+  const spots = [[23.10, 113.30], [23.19, 113.46], [23.15, 113.40]];
+  const ids = [];
+  for (const [lat, lon] of spots) {
+    const o = await order({ lat, lon });
+    const d = await u.d_disp.client.post(`/api/v1/work-orders/${o.id}/dispatch`, { assignee_id: u.d_far.id });
+    assert.equal(d.status, 200, d.text);
+    ids.push(o.id);
+  }
+  const r = await u.d_disp.client.get(`/api/v1/dispatch/routes?org_id=${outletA}`);
+  assert.equal(r.status, 200, r.text);
+  const far = r.body.routes.find((x) => x.technician_id === u.d_far.id);
+  assert.ok(far, JSON.stringify(r.body));
+  assert.deepEqual(far.visits.map((v) => v.order_id), [ids[1], ids[2], ids[0]], 'nearest first, then outward');
+  assert.ok(far.km_after < far.km_before - 10, `${far.km_before} → ${far.km_after} km`);
+  assert.ok(far.travel_min_after < far.travel_min_before);
+  assert.deepEqual(far.unplanned, []);
+  for (let i = 1; i < far.visits.length; i++) assert.ok(Date.parse(far.visits[i].start_at) >= Date.parse(far.visits[i - 1].start_at) + 3600e3, 'an hour on site each');
+  assert.ok(r.body.km_after <= r.body.km_before);
+  assertFieldError(await admin.get('/api/v1/dispatch/routes?date=tomorrow'), 'date');
+  assertProblem(await u.d_near.client.get('/api/v1/dispatch/routes'), 403, 'forbidden');
+});
+
 test('two dispatchers assigning the same order at once (each with the version they saw): exactly one wins', async () => {
   for (let round = 0; round < 5; round++) {
     const o = await order({ lat: 23.125, lon: 113.335 });
