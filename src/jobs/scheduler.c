@@ -37,9 +37,21 @@ static int job_archive_care(db *d)
 	return rc;
 }
 
+/* DOMAIN §2 appointments (issue 5 item 6): the day before, each appointment of tomorrow is
+ * reminded once by SMS (a reminder row per order and time keeps it once across runs and nodes). */
+static int job_appt_reminders(db *d)
+{
+	int64_t sent = 0;
+	int rc = store_appt_reminders(d, 0, 0, &sent);
+	if (rc == ST_OK && sent)
+		log_msg("info", "scheduler: job appointment_reminders sent %lld reminder(s)", (long long)sent);
+	return rc;
+}
+
 const struct sched_job sched_jobs[] = {
 	{"sla_breach_sweep", 30, job_sla_sweep},
 	{"archive_care", 6 * 3600, job_archive_care},
+	{"appointment_reminders", 3600, job_appt_reminders},
 	{NULL, 0, NULL},
 };
 

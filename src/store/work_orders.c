@@ -25,7 +25,8 @@
 		"w.sla_onsite_due, w.sla_resolve_due, w.responded_at, w.answered_at, w.onsite_at, w.resolved_at, " \
 		"w.sla_breached, w.delivery_json, w.confirmed_at, w.confirm_channel, w.rating, w.rating_comment, " \
 		"(SELECT name FROM users WHERE id = w.assignee_id) AS assignee_name, " \
-		"(SELECT name FROM organizations WHERE id = w.org_id) AS org_name"
+		"(SELECT name FROM organizations WHERE id = w.org_id) AS org_name, w.bay_id, w.no_show_at, " \
+		"(SELECT name FROM bays WHERE id = w.bay_id) AS bay_name"
 
 static json_t *wo_json(const db_res *r, int row)
 {
