@@ -204,6 +204,9 @@ void h_dpolicy_resolve(req *r);
 void h_dispatch_suggestions(req *r);
 void h_dispatch_board(req *r);
 void h_dispatch_routes(req *r);
+/* network.c */
+void h_network_options(req *r);
+void h_wo_route(req *r);
 
 /* appointments and capacity: bays, slots, booking, no-shows, the board, reminders (issue 5
  * item 6; appointments.c) */

@@ -84,6 +84,8 @@ const struct route routes[] = {
 	{M_POST, "/api/v1/authorizations/{id}/resume", h_authz_action, P_AUTHZ_WRITE, 0, "Resume a suspended authorisation", "authorizations", "AuthorizationAction", "Authorization"},
 	{M_POST, "/api/v1/authorizations/{id}/end", h_authz_action, P_AUTHZ_WRITE, 0, "End an authorisation for good, with a reason", "authorizations", "AuthorizationAction", "Authorization"},
 	{M_GET, "/api/v1/dispatch/suggestions", h_dispatch_suggestions, P_TECH_WRITE, 0, "The best technicians for an order (?order=&limit=5), with the reasons: distance, open orders, skill level", "dispatch", NULL, "DispatchSuggestions"},
+	{M_GET, "/api/v1/dispatch/network", h_network_options, P_TECH_WRITE, 0, "Where an order goes next (?order=): stations of the consumer's city first, or the outlets authorised (网签) for its brand and category, nearest and least loaded first", "dispatch", NULL, "NetworkOptions"},
+	{M_POST, "/api/v1/work-orders/{id}/route", h_wo_route, P_TECH_WRITE, R_IDEM, "Hand the order to a station or an outlet (org_id, or auto: true), before it is dispatched; an outlet must be authorised for the brand", "dispatch", "WoRoute", "WorkOrder"},
 	{M_GET, "/api/v1/dispatch/routes", h_dispatch_routes, P_TECH_WRITE, 0, "Each technician's visits of a day in route order (?date=&org_id=): appointments keep their window; travel before and after", "dispatch", NULL, "DispatchRoutes"},
 	{M_GET, "/api/v1/dispatch/board", h_dispatch_board, P_TECH_WRITE, 0, "The dispatcher's board of a day (?date=YYYY-MM-DD&org_id=): technicians with shifts, leave and bookings; orders waiting", "dispatch", NULL, "DispatchBoard"},
 	{M_GET, "/api/v1/dispatch/policies", h_dpolicy_list, P_WO_UPDATE, 0, "Dispatch policies of your subtree and the tenant default, with the built-in default", "dispatch", NULL, "DispatchPolicies"},
@@ -399,6 +401,12 @@ static const char schemas[] =
 	"\"score\":{\"type\":\"number\"},\"km\":{\"type\":[\"number\",\"null\"]},\"travel_min\":{\"type\":[\"integer\",\"null\"]},\"open_orders\":{\"type\":\"integer\"},"
 	"\"booked_min\":{\"type\":\"integer\"},\"skill_level\":{\"type\":\"integer\"},\"tech_score\":{\"type\":\"integer\"},\"level\":{\"type\":\"integer\"},"
 	"\"start_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"reason\":{\"type\":\"string\",\"example\":\"3.2 km, 2 open orders, skill 空调 level 3\"}}}}}},"
+	"\"NetworkOptions\":{\"type\":\"object\",\"properties\":{\"order_id\":{\"type\":\"integer\"},\"holder_type\":{\"type\":\"string\"},\"next_level\":{\"type\":[\"string\",\"null\"],\"enum\":[\"station\",\"outlet\",null]},"
+	"\"brand\":{\"type\":[\"string\",\"null\"]},\"category\":{\"type\":[\"string\",\"null\"]},\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+	"\"org_id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"city\":{\"type\":[\"string\",\"null\"]},\"km\":{\"type\":[\"number\",\"null\"]},"
+	"\"open_orders\":{\"type\":\"integer\"},\"score\":{\"type\":\"number\"},\"same_city\":{\"type\":\"boolean\"}}}}}},"
+	"\"WoRoute\":{\"type\":\"object\",\"properties\":{\"org_id\":{\"type\":\"integer\",\"description\":\"the station or outlet\"},"
+	"\"auto\":{\"type\":\"boolean\",\"description\":\"the best candidate of GET /dispatch/network\"},\"reason\":{\"type\":\"string\",\"maxLength\":200}}},"
 	"\"DispatchRoutes\":{\"type\":\"object\",\"properties\":{\"date\":{\"type\":\"string\",\"format\":\"date\"},\"km_before\":{\"type\":\"number\"},\"km_after\":{\"type\":\"number\"},"
 	"\"routes\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"description\":\"technician_id, name, lat, lon, visits [{order_id, number, lat, lon, start_at}], unplanned [order ids], km_before, km_after, travel_min_before, travel_min_after, before_feasible\"}}}},"
 	"\"DispatchBoard\":{\"type\":\"object\",\"properties\":{\"date\":{\"type\":\"string\",\"format\":\"date\"},\"day_start_at\":{\"type\":\"string\"},"

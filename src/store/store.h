@@ -591,6 +591,13 @@ int store_dispatch_board(db *d, const principal *who, int32_t day, int64_t org_i
  * anywhere), before and after ordering: {date, routes:[{technician_id, visits:[{order_id,
  * start_at}], unplanned, km_before, km_after, travel_min_before, travel_min_after}], km_*}. */
 int store_dispatch_routes(db *d, const principal *who, int32_t day, int64_t org_id, json_t **out);
+/* Network dispatch (network.c): the next level for an order held by a manufacturer (stations,
+ * of the consumer's city first) or a station (its outlets authorised for the brand and category,
+ * nearest and least loaded first), and the hand-over: to_org, or the best candidate when
+ * automatic; 409 not_authorised / no_next_level / no_candidate / invalid_transition. */
+int store_network_options(db *d, const principal *who, int64_t id, json_t **out);
+int store_network_route(db *d, const actor *a, int64_t id, int64_t if_match, int64_t to_org, bool automatic,
+			const char *reason, json_t **out, st_info *info);
 int dispatch_policy_resolve_tx(db_tx *tx, int64_t tenant_id, int64_t org_id, const char *order_type,
 			       const char *priority, dispatch_policy *out);
 int store_dpolicy_resolve(db *d, const principal *who, int64_t org_id, const char *order_type, const char *priority,
