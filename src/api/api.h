@@ -201,6 +201,8 @@ void h_dpolicy_list(req *r);
 void h_dpolicy_put(req *r);
 void h_dpolicy_resolve(req *r);
 /* dispatch.c */
+/* ?order={id} of the dispatch questions: a field error in v when missing or not an id. */
+void order_query(req *r, verr *v, int64_t *order);
 void h_dispatch_suggestions(req *r);
 void h_dispatch_board(req *r);
 void h_dispatch_routes(req *r);

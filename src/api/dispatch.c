@@ -6,15 +6,21 @@
 #include "domain/warranty.h"
 #include "store/store.h"
 
+void order_query(req *r, verr *v, int64_t *order)
+{
+	const char *o = req_query(r, "order");
+	if (!o || !parse_i64(o, 1, INT64_MAX, order))
+		verr_add(v, "order", o ? "invalid" : "required", "order must be the id of a work order");
+}
+
 /* GET /api/v1/dispatch/suggestions?order={id}&limit=5 */
 void h_dispatch_suggestions(req *r)
 {
-	const char *o = req_query(r, "order"), *l = req_query(r, "limit");
+	const char *l = req_query(r, "limit");
 	int64_t order = 0, limit = 5;
 	verr v;
 	verr_init(&v);
-	if (!o || !parse_i64(o, 1, INT64_MAX, &order))
-		verr_add(&v, "order", o ? "invalid" : "required", "order must be the id of a work order");
+	order_query(r, &v, &order);
 	if (l && !parse_i64(l, 1, 50, &limit))
 		verr_add(&v, "limit", "invalid", "limit must be 1 to 50");
 	if (verr_reply(&v, r))

@@ -9,12 +9,10 @@
  * authorised outlets, nearest and least loaded first. */
 void h_network_options(req *r)
 {
-	const char *o = req_query(r, "order");
 	int64_t order = 0;
 	verr v;
 	verr_init(&v);
-	if (!o || !parse_i64(o, 1, INT64_MAX, &order))
-		verr_add(&v, "order", o ? "invalid" : "required", "order must be the id of a work order");
+	order_query(r, &v, &order);
 	if (verr_reply(&v, r))
 		return;
 	json_t *out = NULL;

@@ -116,19 +116,17 @@ static int candidates_tx(db_tx *tx, const principal *who, const struct net_order
 	bool outlet = !strcmp(level, "outlet"), branded = outlet && o->brand[0];
 	dbv p[] = {VI(who->tenant_id), VT(level), VT(outlet ? o->holder_path : "/"), VT(o->brand), VT(o->category), VT(day),
 		   VT(day)};
-	if (db_query(tx,
-		     branded
-			     ? "SELECT g.id, g.name, g.city, g.lat, g.lon, (SELECT count(*) FROM work_orders w WHERE "
-			       "w.tenant_id = g.tenant_id AND w.org_id = g.id AND w.status NOT IN ('completed', 'qc_passed', "
-			       "'settled', 'closed', 'followed_up', 'cancelled')) FROM organizations g WHERE g.tenant_id = ? AND "
-			       "g.type = ? AND g.path LIKE ? || '%' AND EXISTS (SELECT 1 FROM authorizations a WHERE a.tenant_id = "
-			       "g.tenant_id AND a.outlet_org_id = g.id AND a.brand = ? AND a.category = ? AND a.status = 'active' "
-			       "AND a.valid_from <= ? AND a.valid_to >= ?) ORDER BY g.id"
-			     : "SELECT g.id, g.name, g.city, g.lat, g.lon, (SELECT count(*) FROM work_orders w WHERE "
-			       "w.tenant_id = g.tenant_id AND w.org_id = g.id AND w.status NOT IN ('completed', 'qc_passed', "
-			       "'settled', 'closed', 'followed_up', 'cancelled')) FROM organizations g WHERE g.tenant_id = ? AND "
-			       "g.type = ? AND g.path LIKE ? || '%' ORDER BY g.id",
-		     p, branded ? 7 : 3, r) != DB_OK)
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+		 "SELECT g.id, g.name, g.city, g.lat, g.lon, (SELECT count(*) FROM work_orders w WHERE w.tenant_id = "
+		 "g.tenant_id AND w.org_id = g.id AND w.status NOT IN ('completed', 'qc_passed', 'settled', 'closed', "
+		 "'followed_up', 'cancelled')) FROM organizations g WHERE g.tenant_id = ? AND g.type = ? AND g.path LIKE "
+		 "? || '%%'%s ORDER BY g.id",
+		 branded ? " AND EXISTS (SELECT 1 FROM authorizations a WHERE a.tenant_id = g.tenant_id AND a.outlet_org_id = "
+			   "g.id AND a.brand = ? AND a.category = ? AND a.status = 'active' AND a.valid_from <= ? AND "
+			   "a.valid_to >= ?)"
+			 : "");
+	if (db_query(tx, sql, p, branded ? 7 : 3, r) != DB_OK)
 		return ST_DB;
 	*n = (size_t)db_rows(*r);
 	*out = xcalloc(*n + 1, sizeof **out);
