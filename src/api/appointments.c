@@ -18,28 +18,23 @@
 static const char *const bay_kinds[] = {"mechanical", "bodywork", "paint", "quick", "wash", "other", NULL};
 
 static const struct field bay_fields[] = {
-	{"org_id", F_INT, false, 0, NULL, false},
-	{"name", F_STR, true, 40, NULL, false},
-	{"kind", F_STR, false, 16, bay_kinds, false},
-	{"equipment", F_ARR, false, 0, NULL, true},
-	{"daily_capacity", F_INT, false, 0, NULL, false},
-	{"open_min", F_INT, false, 0, NULL, true},
-	{"close_min", F_INT, false, 0, NULL, true},
-	{"active", F_BOOL, false, 0, NULL, false},
-	{"note", F_STR, false, 200, NULL, true},
-	{0},
+    {"org_id", F_INT, false, 0, NULL, false},         {"name", F_STR, true, 40, NULL, false},
+    {"kind", F_STR, false, 16, bay_kinds, false},     {"equipment", F_ARR, false, 0, NULL, true},
+    {"daily_capacity", F_INT, false, 0, NULL, false}, {"open_min", F_INT, false, 0, NULL, true},
+    {"close_min", F_INT, false, 0, NULL, true},       {"active", F_BOOL, false, 0, NULL, false},
+    {"note", F_STR, false, 200, NULL, true},          {0},
 };
 
 static const struct field bay_patch_fields[] = {
-	{"name", F_STR, false, 40, NULL, false},
-	{"kind", F_STR, false, 16, bay_kinds, false},
-	{"equipment", F_ARR, false, 0, NULL, true},
-	{"daily_capacity", F_INT, false, 0, NULL, false},
-	{"open_min", F_INT, false, 0, NULL, true},
-	{"close_min", F_INT, false, 0, NULL, true},
-	{"active", F_BOOL, false, 0, NULL, false},
-	{"note", F_STR, false, 200, NULL, true},
-	{0},
+    {"name", F_STR, false, 40, NULL, false},
+    {"kind", F_STR, false, 16, bay_kinds, false},
+    {"equipment", F_ARR, false, 0, NULL, true},
+    {"daily_capacity", F_INT, false, 0, NULL, false},
+    {"open_min", F_INT, false, 0, NULL, true},
+    {"close_min", F_INT, false, 0, NULL, true},
+    {"active", F_BOOL, false, 0, NULL, false},
+    {"note", F_STR, false, 200, NULL, true},
+    {0},
 };
 
 static bool is_customer(const req *r)
@@ -67,7 +62,8 @@ static void bay_values_check(req *r, verr *v)
 		verr_add(v, "equipment", "too_long", "at most 30 pieces of equipment");
 	size_t i;
 	json_t *e;
-	json_array_foreach(eq, i, e) if (!json_is_string(e) || !*json_string_value(e) || utf8_chars(json_string_value(e)) > 60)
+	json_array_foreach(eq, i,
+	                   e) if (!json_is_string(e) || !*json_string_value(e) || utf8_chars(json_string_value(e)) > 60)
 	{
 		verr_add(v, "equipment", "invalid", "equipment is a list of names of 1 to 60 characters");
 		break;
@@ -151,7 +147,7 @@ void h_appt_slots(req *r)
 {
 	appt_query q = {.duration_s = 3600};
 	const char *dt = req_query(r, "date"), *o = req_query(r, "org_id"), *w = req_query(r, "order_id"),
-		   *dur = req_query(r, "duration_min");
+	           *dur = req_query(r, "duration_min");
 	q.category = req_query(r, "category");
 	q.bay_kind = req_query(r, "bay_kind");
 	verr v;
@@ -177,7 +173,8 @@ void h_appt_slots(req *r)
 		for (int i = 0; bay_kinds[i]; i++)
 			known = known || !strcmp(q.bay_kind, bay_kinds[i]);
 		if (!known)
-			verr_add(&v, "bay_kind", "invalid", "bay_kind is one of mechanical, bodywork, paint, quick, wash, other");
+			verr_add(&v, "bay_kind", "invalid",
+			         "bay_kind is one of mechanical, bodywork, paint, quick, wash, other");
 	}
 	if (verr_reply(&v, r))
 		return;
@@ -215,11 +212,11 @@ void h_appt_board(req *r)
 }
 
 static const struct field book_fields[] = {
-	{"start", F_STR, true, 40, NULL, false},
-	{"end", F_STR, false, 40, NULL, true},
-	{"duration_min", F_INT, false, 0, NULL, true},
-	{"bay_id", F_INT, false, 0, NULL, true},
-	{0},
+    {"start", F_STR, true, 40, NULL, false},
+    {"end", F_STR, false, 40, NULL, true},
+    {"duration_min", F_INT, false, 0, NULL, true},
+    {"bay_id", F_INT, false, 0, NULL, true},
+    {0},
 };
 
 /* Staff who change orders, or the customer (their own order: the store's scope). */
@@ -254,9 +251,10 @@ void h_appt_book(req *r)
 		e = s + json_integer_value(dur) * 60000;
 	else if (!end)
 		e = s + 3600000;
-	if (s && e && (e <= s || e - s > (int64_t)SLOT_MAX_DURATION_S * 1000 || (e - s) % ((int64_t)SLOT_STEP_S * 1000)))
+	if (s && e &&
+	    (e <= s || e - s > (int64_t)SLOT_MAX_DURATION_S * 1000 || (e - s) % ((int64_t)SLOT_STEP_S * 1000)))
 		verr_add(&v, json_is_integer(dur) ? "duration_min" : "end", "invalid",
-			 "an appointment lasts 30 minutes to 12 hours, in steps of 30 minutes");
+		         "an appointment lasts 30 minutes to 12 hours, in steps of 30 minutes");
 	if (json_is_integer(bay) && json_integer_value(bay) <= 0)
 		verr_add(&v, "bay_id", "invalid", "bay_id must be an id");
 	if (verr_reply(&v, r))
@@ -302,8 +300,8 @@ void h_appt_cancel(req *r)
 }
 
 static const struct field no_show_fields[] = {
-	{"reason", F_STR, false, 200, NULL, true},
-	{0},
+    {"reason", F_STR, false, 200, NULL, true},
+    {0},
 };
 
 /* POST /api/v1/work-orders/{id}/no-show {reason?} */
@@ -339,8 +337,8 @@ void h_appt_no_show(req *r)
 }
 
 static const struct field remind_fields[] = {
-	{"date", F_STR, false, 10, NULL, true},
-	{0},
+    {"date", F_STR, false, 10, NULL, true},
+    {0},
 };
 
 /* POST /api/v1/appointments/reminders {date?}: what the scheduler does every hour, now. */

@@ -26,13 +26,13 @@ size_t slots_grid(int64_t day_start, int64_t not_before, int64_t duration_s, slo
 }
 
 unsigned slots_tech_check(const dsp_order *o, const dsp_tech *t, unsigned ignore, const dsp_params *p, int64_t start,
-			  int64_t end)
+                          int64_t end)
 {
 	return dsp_check(o, t, start, end, p) & ~ignore;
 }
 
 void slots_techs(const dsp_order *o, const dsp_tech *t, size_t n, const unsigned *ignore, const dsp_params *p,
-		 const dsp_span *holds, size_t n_holds, int64_t duration_s, slot_count *slots, size_t n_slots)
+                 const dsp_span *holds, size_t n_holds, int64_t duration_s, slot_count *slots, size_t n_slots)
 {
 	for (size_t k = 0; k < n_slots; k++) {
 		int64_t s = slots[k].start, e = s + duration_s;

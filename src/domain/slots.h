@@ -20,13 +20,13 @@
 
 #include "domain/dispatch.h"
 
-#define SLOT_STEP_S 1800       /* the grid: every 30 minutes */
+#define SLOT_STEP_S         1800  /* the grid: every 30 minutes */
 #define SLOT_MAX_DURATION_S 43200 /* 12 hours */
 
 typedef struct slot_count {
-	int64_t start;   /* set by the caller (slots_grid) */
-	int capacity;    /* places working then, bookings aside */
-	int free;        /* places still free for the whole slot */
+	int64_t start; /* set by the caller (slots_grid) */
+	int capacity;  /* places working then, bookings aside */
+	int free;      /* places still free for the whole slot */
 } slot_count;
 
 /* Is `t` on the grid of the local day (tz_offset_min: local = UTC + offset)? */
@@ -40,16 +40,16 @@ size_t slots_grid(int64_t day_start, int64_t not_before, int64_t duration_s, slo
  * NULL, nothing) holds the reason bits not held against technician i (off duty when the day is
  * not today, a skill nobody recorded, …). holds: appointments without a technician. */
 void slots_techs(const dsp_order *o, const dsp_tech *t, size_t n, const unsigned *ignore, const dsp_params *p,
-		 const dsp_span *holds, size_t n_holds, int64_t duration_s, slot_count *slots, size_t n_slots);
+                 const dsp_span *holds, size_t n_holds, int64_t duration_s, slot_count *slots, size_t n_slots);
 
 /* One technician's answer for [start, end): 0 = free, else the reasons (after ignore). */
 unsigned slots_tech_check(const dsp_order *o, const dsp_tech *t, unsigned ignore, const dsp_params *p, int64_t start,
-			  int64_t end);
+                          int64_t end);
 
 typedef struct slot_bay {
-	int capacity;           /* orders per day */
-	int used;               /* booked that day (the order being moved not counted) */
-	const dsp_span *open;   /* opening hours of the day */
+	int capacity;         /* orders per day */
+	int used;             /* booked that day (the order being moved not counted) */
+	const dsp_span *open; /* opening hours of the day */
 	size_t n_open;
 	const dsp_span *booked; /* its bookings of the day (idem) */
 	size_t n_booked;

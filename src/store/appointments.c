@@ -35,9 +35,9 @@
 
 #define OPEN_STATES "('dispatched', 'taken', 'on_the_way', 'in_service', 'waiting_parts', 'waiting_customer')"
 /* An appointment can be made, moved or missed until the visit starts. */
-#define BOOKABLE_STATES "('new', 'accepted', 'dispatched', 'taken', 'on_the_way')"
+#define BOOKABLE_STATES  "('new', 'accepted', 'dispatched', 'taken', 'on_the_way')"
 #define DEFAULT_VISIT_MS 3600000
-#define MAX_SLOTS 48
+#define MAX_SLOTS        48
 
 static bool is_customer(const principal *who)
 {
@@ -81,8 +81,8 @@ static int invalid(st_info *info, const char *field, const char *detail)
 
 /* ============================== bays ============================== */
 
-#define BAY_COLS                                                                                               \
-	"b.id, b.org_id, o.name AS org_name, b.name, b.kind, b.equipment_json, b.daily_capacity, b.open_min, " \
+#define BAY_COLS                                                                                                       \
+	"b.id, b.org_id, o.name AS org_name, b.name, b.kind, b.equipment_json, b.daily_capacity, b.open_min, "         \
 	"b.close_min, b.active, b.note, b.created_at, b.updated_at, b.version"
 
 static json_t *bay_json(const db_res *r, int row)
@@ -100,9 +100,9 @@ static int bay_load(db_tx *tx, const principal *who, int64_t id, json_t **out)
 	dbv p[] = {VI(id), VI(who->tenant_id), VT(who->org_path)};
 	db_res *r;
 	if (db_query(tx,
-		     "SELECT " BAY_COLS " FROM bays b JOIN organizations o ON o.id = b.org_id WHERE b.id = ? AND "
-		     "b.tenant_id = ? AND b.deleted_at IS NULL AND o.path LIKE ? || '%'",
-		     p, 3, &r) != DB_OK)
+	             "SELECT " BAY_COLS " FROM bays b JOIN organizations o ON o.id = b.org_id WHERE b.id = ? AND "
+	             "b.tenant_id = ? AND b.deleted_at IS NULL AND o.path LIKE ? || '%'",
+	             p, 3, &r) != DB_OK)
 		return ST_DB;
 	int rc = db_rows(r) ? ST_OK : ST_NOT_FOUND;
 	if (rc == ST_OK)
@@ -125,11 +125,12 @@ static int bays_list_fn(db_tx *tx, void *arg)
 	struct bay_ctx *c = arg;
 	dbv p[] = {VI(c->who->tenant_id), VT(c->who->org_path), VI(c->org_id), VI(c->org_id), VI(c->active_only)};
 	db_res *r;
-	if (db_query(tx,
-		     "SELECT " BAY_COLS " FROM bays b JOIN organizations o ON o.id = b.org_id WHERE b.tenant_id = ? AND "
-		     "b.deleted_at IS NULL AND o.path LIKE ? || '%' AND (? = 0 OR b.org_id = ?) AND (? = 0 OR b.active = 1) "
-		     "ORDER BY b.org_id, b.id LIMIT 500",
-		     p, 5, &r) != DB_OK)
+	if (db_query(
+	        tx,
+	        "SELECT " BAY_COLS " FROM bays b JOIN organizations o ON o.id = b.org_id WHERE b.tenant_id = ? AND "
+	        "b.deleted_at IS NULL AND o.path LIKE ? || '%' AND (? = 0 OR b.org_id = ?) AND (? = 0 OR b.active = 1) "
+	        "ORDER BY b.org_id, b.id LIMIT 500",
+	        p, 5, &r) != DB_OK)
 		return ST_DB;
 	c->out = json_array();
 	for (int i = 0; i < db_rows(r); i++)
@@ -187,9 +188,10 @@ static int bay_name_check(db_tx *tx, const principal *who, int64_t org, const ch
 {
 	dbv p[] = {VI(who->tenant_id), VI(org), VT(name), VI(self)};
 	int64_t id = 0;
-	int rc = db_query_int(tx,
-			      "SELECT id FROM bays WHERE tenant_id = ? AND org_id = ? AND name = ? AND deleted_at IS NULL AND id <> ?",
-			      p, 4, &id);
+	int rc = db_query_int(
+	    tx,
+	    "SELECT id FROM bays WHERE tenant_id = ? AND org_id = ? AND name = ? AND deleted_at IS NULL AND id <> ?", p,
+	    4, &id);
 	if (rc == ST_NOT_FOUND)
 		return ST_OK;
 	return rc == ST_OK ? bay_name_conflict(info, id) : rc;
@@ -225,22 +227,23 @@ static int bay_create_fn(db_tx *tx, void *arg)
 	json_t *cap = json_object_get(in, "daily_capacity"), *act = json_object_get(in, "active");
 	int64_t now = now_ms(), id = 0;
 	dbv p[] = {VI(who->tenant_id),
-		   VI(org),
-		   VT(jstr(in, "name")),
-		   VT(jstr(in, "kind") ? jstr(in, "kind") : "mechanical"),
-		   VT(eqs),
-		   VI(json_is_integer(cap) ? json_integer_value(cap) : 8),
-		   int_or_null(json_object_get(in, "open_min")),
-		   int_or_null(json_object_get(in, "close_min")),
-		   VI(act && json_is_false(act) ? 0 : 1),
-		   VT(jstr(in, "note")),
-		   VI(now),
-		   VI(now)};
+	           VI(org),
+	           VT(jstr(in, "name")),
+	           VT(jstr(in, "kind") ? jstr(in, "kind") : "mechanical"),
+	           VT(eqs),
+	           VI(json_is_integer(cap) ? json_integer_value(cap) : 8),
+	           int_or_null(json_object_get(in, "open_min")),
+	           int_or_null(json_object_get(in, "close_min")),
+	           VI(act && json_is_false(act) ? 0 : 1),
+	           VT(jstr(in, "note")),
+	           VI(now),
+	           VI(now)};
 	db_res *r;
-	int e = db_query(tx,
-			 "INSERT INTO bays(tenant_id, org_id, name, kind, equipment_json, daily_capacity, open_min, close_min, "
-			 "active, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			 p, 12, &r);
+	int e = db_query(
+	    tx,
+	    "INSERT INTO bays(tenant_id, org_id, name, kind, equipment_json, daily_capacity, open_min, close_min, "
+	    "active, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	    p, 12, &r);
 	free(eqs);
 	if (e == DB_UNIQUE)
 		return bay_name_conflict(c->info, 0);
@@ -287,27 +290,29 @@ static int bay_update_fn(db_tx *tx, void *arg)
 	json_object_update(m, c->in);
 	rc = bay_hours_check(m, c->info);
 	if (rc == ST_OK)
-		rc = bay_name_check(tx, who, json_integer_value(json_object_get(before, "org_id")), jstr(m, "name"), c->id,
-				    c->info);
-	char *eqs = json_dumps(json_is_array(json_object_get(m, "equipment")) ? json_object_get(m, "equipment") : json_array(),
-			       JSON_COMPACT);
+		rc = bay_name_check(tx, who, json_integer_value(json_object_get(before, "org_id")), jstr(m, "name"),
+		                    c->id, c->info);
+	char *eqs =
+	    json_dumps(json_is_array(json_object_get(m, "equipment")) ? json_object_get(m, "equipment") : json_array(),
+	               JSON_COMPACT);
 	dbv p[] = {VT(jstr(m, "name")),
-		   VT(jstr(m, "kind")),
-		   VT(eqs),
-		   VI(json_integer_value(json_object_get(m, "daily_capacity"))),
-		   int_or_null(json_object_get(m, "open_min")),
-		   int_or_null(json_object_get(m, "close_min")),
-		   VI(json_is_true(json_object_get(m, "active")) ? 1 : 0),
-		   VT(jstr(m, "note")),
-		   VI(now_ms()),
-		   VI(c->id),
-		   VI(version)};
+	           VT(jstr(m, "kind")),
+	           VT(eqs),
+	           VI(json_integer_value(json_object_get(m, "daily_capacity"))),
+	           int_or_null(json_object_get(m, "open_min")),
+	           int_or_null(json_object_get(m, "close_min")),
+	           VI(json_is_true(json_object_get(m, "active")) ? 1 : 0),
+	           VT(jstr(m, "note")),
+	           VI(now_ms()),
+	           VI(c->id),
+	           VI(version)};
 	if (rc == ST_OK) {
-		int e = db_exec(tx,
-				"UPDATE bays SET name = ?, kind = ?, equipment_json = ?, daily_capacity = ?, open_min = ?, "
-				"close_min = ?, active = ?, note = ?, updated_at = ?, version = version + 1 WHERE id = ? AND "
-				"version = ?",
-				p, 11);
+		int e = db_exec(
+		    tx,
+		    "UPDATE bays SET name = ?, kind = ?, equipment_json = ?, daily_capacity = ?, open_min = ?, "
+		    "close_min = ?, active = ?, note = ?, updated_at = ?, version = version + 1 WHERE id = ? AND "
+		    "version = ?",
+		    p, 11);
 		if (e == DB_UNIQUE)
 			rc = bay_name_conflict(c->info, 0);
 		else
@@ -352,18 +357,20 @@ static int bay_delete_fn(db_tx *tx, void *arg)
 	int64_t booked = 0;
 	dbv pb[] = {VI(who->tenant_id), VI(c->id), VI(now_ms())};
 	rc = db_query_int(tx,
-			  "SELECT count(*) FROM work_orders WHERE tenant_id = ? AND bay_id = ? AND "
-			  "COALESCE(appointment_end, appointment_start + 3600000) > ? AND no_show_at IS NULL AND status IN " BOOKABLE_STATES,
-			  pb, 3, &booked);
+	                  "SELECT count(*) FROM work_orders WHERE tenant_id = ? AND bay_id = ? AND "
+	                  "COALESCE(appointment_end, appointment_start + 3600000) > ? AND no_show_at IS NULL AND "
+	                  "status IN " BOOKABLE_STATES,
+	                  pb, 3, &booked);
 	if (rc == ST_OK && booked > 0) {
 		rc = conflict(c->info, "bay_booked", "the bay has appointments to come: move or cancel them first");
 		json_object_set_new(c->info->current, "appointments", json_integer(booked));
 	}
 	dbv p[] = {VI(now_ms()), VI(now_ms()), VI(c->id), VI(version)};
-	if (rc == ST_OK && db_exec(tx,
-				   "UPDATE bays SET deleted_at = ?, active = 0, updated_at = ?, version = version + 1 WHERE id = ? "
-				   "AND version = ?",
-				   p, 4) != DB_OK)
+	if (rc == ST_OK &&
+	    db_exec(tx,
+	            "UPDATE bays SET deleted_at = ?, active = 0, updated_at = ?, version = version + 1 WHERE id = ? "
+	            "AND version = ?",
+	            p, 4) != DB_OK)
 		rc = ST_DB;
 	if (rc == ST_OK)
 		rc = audit_add(tx, c->a, "delete", "bay", c->id, before, NULL);
@@ -404,11 +411,12 @@ static int appt_order_load(db_tx *tx, const principal *who, int64_t id, struct a
 	if (rc != ST_OK)
 		return rc;
 	dbv p[] = {VI(id), VI(who->tenant_id)};
-	if (db_query(tx,
-		     "SELECT w.org_id, w.assignee_id, w.bay_id, w.status, w.lat, w.lon, w.region, m.category, m.brand, "
-		     "w.appointment_start, w.appointment_end, w.customer_id FROM work_orders w LEFT JOIN assets a ON "
-		     "a.id = w.asset_id LEFT JOIN product_models m ON m.id = a.model_id WHERE w.id = ? AND w.tenant_id = ?",
-		     p, 2, &ao->r) != DB_OK)
+	if (db_query(
+	        tx,
+	        "SELECT w.org_id, w.assignee_id, w.bay_id, w.status, w.lat, w.lon, w.region, m.category, m.brand, "
+	        "w.appointment_start, w.appointment_end, w.customer_id FROM work_orders w LEFT JOIN assets a ON "
+	        "a.id = w.asset_id LEFT JOIN product_models m ON m.id = a.model_id WHERE w.id = ? AND w.tenant_id = ?",
+	        p, 2, &ao->r) != DB_OK)
 		return ST_DB;
 	if (!db_rows(ao->r))
 		return ST_NOT_FOUND;
@@ -443,15 +451,15 @@ static bool status_in(const char *s, const char *set_sql)
 
 struct appt_day {
 	int32_t day;
-	int64_t day_start;    /* seconds */
+	int64_t day_start; /* seconds */
 	int64_t org_id;
 	char org_path[256];
-	bool bays_mode;       /* the organisation has active bays */
-	dsp_span cal;         /* the working hours of the day (cal_open) */
+	bool bays_mode; /* the organisation has active bays */
+	dsp_span cal;   /* the working hours of the day (cal_open) */
 	bool cal_open;
 	/* technicians */
 	tech_pool *pool;
-	dsp_tech *t;          /* the pool's, shifts nobody recorded replaced by the calendar */
+	dsp_tech *t; /* the pool's, shifts nobody recorded replaced by the calendar */
 	size_t n;
 	unsigned *ignore;
 	dsp_span *holds;
@@ -459,7 +467,7 @@ struct appt_day {
 	/* bays (those of bay_kind when asked) */
 	db_res *bays_r;
 	slot_bay *bays;
-	int *bay_row;         /* row of bays_r of each bay */
+	int *bay_row; /* row of bays_r of each bay */
 	size_t n_bays;
 	dsp_span *spans;
 };
@@ -495,23 +503,24 @@ static int load_bays(db_tx *tx, const principal *who, const char *bay_kind, int6
 	int64_t ds = d->day_start;
 	dbv p[] = {VI(who->tenant_id), VI(d->org_id)};
 	if (db_query(tx,
-		     "SELECT id, name, kind, daily_capacity, open_min, close_min FROM bays WHERE tenant_id = ? AND "
-		     "org_id = ? AND active = 1 AND deleted_at IS NULL ORDER BY id",
-		     p, 2, &d->bays_r) != DB_OK)
+	             "SELECT id, name, kind, daily_capacity, open_min, close_min FROM bays WHERE tenant_id = ? AND "
+	             "org_id = ? AND active = 1 AND deleted_at IS NULL ORDER BY id",
+	             p, 2, &d->bays_r) != DB_OK)
 		return ST_DB;
 	int rows = db_rows(d->bays_r);
 	d->bays_mode = rows > 0;
 	if (!rows)
 		return ST_OK;
 	db_res *b;
-	dbv pb[] = {VI(who->tenant_id), VI(who->tenant_id), VI(d->org_id), VI((ds + 86400) * 1000), VI(ds * 1000),
-		    VI(exclude)};
+	dbv pb[] = {VI(who->tenant_id),      VI(who->tenant_id), VI(d->org_id),
+	            VI((ds + 86400) * 1000), VI(ds * 1000),      VI(exclude)};
 	if (db_query(tx,
-		     "SELECT bay_id, appointment_start, COALESCE(appointment_end, appointment_start + 3600000) FROM "
-		     "work_orders WHERE tenant_id = ? AND bay_id IN (SELECT id FROM bays WHERE tenant_id = ? AND org_id = ?) "
-		     "AND appointment_start < ? AND COALESCE(appointment_end, appointment_start + 3600000) > ? AND "
-		     "status <> 'cancelled' AND no_show_at IS NULL AND id <> ? ORDER BY bay_id, appointment_start",
-		     pb, 6, &b) != DB_OK)
+	             "SELECT bay_id, appointment_start, COALESCE(appointment_end, appointment_start + 3600000) FROM "
+	             "work_orders WHERE tenant_id = ? AND bay_id IN (SELECT id FROM bays WHERE tenant_id = ? AND "
+	             "org_id = ?) "
+	             "AND appointment_start < ? AND COALESCE(appointment_end, appointment_start + 3600000) > ? AND "
+	             "status <> 'cancelled' AND no_show_at IS NULL AND id <> ? ORDER BY bay_id, appointment_start",
+	             pb, 6, &b) != DB_OK)
 		return ST_DB;
 	int nb = db_rows(b);
 	d->bays = xcalloc((size_t)rows + 1, sizeof *d->bays);
@@ -526,7 +535,8 @@ static int load_bays(db_tx *tx, const principal *who, const char *bay_kind, int6
 		sb->capacity = (int)db_int(d->bays_r, i, 3);
 		sb->open = &d->spans[k];
 		if (!db_isnull(d->bays_r, i, 4) && !db_isnull(d->bays_r, i, 5)) {
-			d->spans[k++] = (dsp_span){ds + db_int(d->bays_r, i, 4) * 60, ds + db_int(d->bays_r, i, 5) * 60};
+			d->spans[k++] =
+			    (dsp_span){ds + db_int(d->bays_r, i, 4) * 60, ds + db_int(d->bays_r, i, 5) * 60};
 			sb->n_open = 1;
 		} else if (d->cal_open) {
 			d->spans[k++] = d->cal;
@@ -573,14 +583,15 @@ static int load_techs(db_tx *tx, const principal *who, const struct appt_order *
 	/* appointments nobody works on yet hold a technician each */
 	db_res *r;
 	dbv p[] = {VI(who->tenant_id), VT(d->org_path), VI((d->day_start + 86400) * 1000), VI(d->day_start * 1000),
-		   VI(exclude)};
+	           VI(exclude)};
 	if (db_query(tx,
-		     "SELECT w.appointment_start, COALESCE(w.appointment_end, w.appointment_start + 3600000) FROM work_orders w "
-		     "JOIN organizations o ON o.id = w.org_id WHERE w.tenant_id = ? AND o.path LIKE ? || '%' AND "
-		     "w.appointment_start < ? AND COALESCE(w.appointment_end, w.appointment_start + 3600000) > ? AND "
-		     "w.id <> ? AND w.no_show_at IS NULL AND w.bay_id IS NULL AND w.status IN " BOOKABLE_STATES
-		     " AND (w.assignee_id IS NULL OR w.status IN ('new', 'accepted'))",
-		     p, 5, &r) != DB_OK)
+	             "SELECT w.appointment_start, COALESCE(w.appointment_end, w.appointment_start + 3600000) FROM "
+	             "work_orders w "
+	             "JOIN organizations o ON o.id = w.org_id WHERE w.tenant_id = ? AND o.path LIKE ? || '%' AND "
+	             "w.appointment_start < ? AND COALESCE(w.appointment_end, w.appointment_start + 3600000) > ? AND "
+	             "w.id <> ? AND w.no_show_at IS NULL AND w.bay_id IS NULL AND w.status IN " BOOKABLE_STATES
+	             " AND (w.assignee_id IS NULL OR w.status IN ('new', 'accepted'))",
+	             p, 5, &r) != DB_OK)
 		return ST_DB;
 	d->n_holds = (size_t)db_rows(r);
 	d->holds = xcalloc(d->n_holds + 1, sizeof *d->holds);
@@ -593,7 +604,7 @@ static int load_techs(db_tx *tx, const principal *who, const struct appt_order *
 /* Everything about capacity of the organisation's day; `exclude` is the order being moved
  * (its own booking does not stand in its way). */
 static int appt_day_load(db_tx *tx, const principal *who, int64_t org_id, int32_t day, const struct appt_order *ao,
-			 const char *bay_kind, struct appt_day *d)
+                         const char *bay_kind, struct appt_day *d)
 {
 	memset(d, 0, sizeof *d);
 	d->day = day;
@@ -628,13 +639,14 @@ static size_t own_tech(const struct appt_day *d, const struct appt_order *ao)
 }
 
 static void day_count(const struct appt_day *d, const struct appt_order *ao, const char *category, int64_t duration_s,
-		      slot_count *slots, size_t n)
+                      slot_count *slots, size_t n)
 {
 	if (d->bays_mode) {
 		slots_bays(d->bays, d->n_bays, duration_s, slots, n);
 		return;
 	}
-	dsp_order o = ao ? ao->o : (dsp_order){.lat = NAN, .lon = NAN, .priority = 3, .sla_slack_s = INT64_MAX, .cls = DSP_C};
+	dsp_order o =
+	    ao ? ao->o : (dsp_order){.lat = NAN, .lon = NAN, .priority = 3, .sla_slack_s = INT64_MAX, .cls = DSP_C};
 	if (category)
 		o.category = category;
 	o.duration_s = duration_s;
@@ -705,14 +717,14 @@ static int slots_fn(db_tx *tx, void *arg)
 		wty_day_format(q->day, day);
 		const char *category = cat ? cat : (q->order_id && !d.bays_mode ? ao.o.category : NULL);
 		c->out = json_pack("{s:s, s:I, s:s, s:I, s:i, s:o}", "date", day, "org_id", (json_int_t)org, "mode",
-				   d.bays_mode ? "bays" : "technicians", "duration_min", (json_int_t)(q->duration_s / 60),
-				   "step_min", SLOT_STEP_S / 60, "items", items);
+		                   d.bays_mode ? "bays" : "technicians", "duration_min",
+		                   (json_int_t)(q->duration_s / 60), "step_min", SLOT_STEP_S / 60, "items", items);
 		json_object_set_new(c->out, "category", category ? json_string(category) : json_null());
 		if (q->order_id)
 			json_object_set_new(c->out, "order_id", json_integer(q->order_id));
 		if (staff) {
 			json_object_set_new(c->out, d.bays_mode ? "bays" : "technicians",
-					    json_integer(d.bays_mode ? (json_int_t)d.n_bays : (json_int_t)d.n));
+			                    json_integer(d.bays_mode ? (json_int_t)d.n_bays : (json_int_t)d.n));
 			json_object_set_new(c->out, "working_day", json_boolean(d.cal_open));
 		}
 	}
@@ -752,12 +764,13 @@ static int day_lock(db_tx *tx, int64_t tenant, int32_t day)
 	char key[48];
 	snprintf(key, sizeof key, "appointment:%ld", (long)day);
 	dbv p[] = {VI(tenant % 2147483647), VT(key)};
-	return db_exec(tx, "SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), hashtext(?))", p, 2) == DB_OK ? ST_OK : ST_DB;
+	return db_exec(tx, "SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), hashtext(?))", p, 2) == DB_OK ? ST_OK
+	                                                                                                   : ST_DB;
 }
 
 /* The customer hears of it (the outbox). */
 static int appt_notify(db_tx *tx, const actor *a, json_t *order, const char *tmpl, int64_t start_ms, int64_t end_ms,
-		       const char *bay_name)
+                       const char *bay_name)
 {
 	const char *phone = json_string_value(json_object_get(json_object_get(order, "customer"), "phone"));
 	if (!phone)
@@ -768,18 +781,19 @@ static int appt_notify(db_tx *tx, const actor *a, json_t *order, const char *tmp
 	if (end_ms)
 		local_text(end_ms, a->who->tz_offset_min, e);
 	json_t *data = json_pack("{s:O, s:s, s:s, s:O}", "number", json_object_get(order, "number"), "start", s, "end",
-				 e[0] ? e + 11 : "", "org", json_object_get(order, "org_name"));
+	                         e[0] ? e + 11 : "", "org", json_object_get(order, "org_name"));
 	if (bay_name)
 		json_object_set_new(data, "bay", json_string(bay_name));
-	int rc = outbox_add(tx, a->who->tenant_id, "sms", phone, tmpl, data, json_integer_value(json_object_get(order, "id")),
-			    json_integer_value(json_object_get(order, "customer_id")));
+	int rc = outbox_add(tx, a->who->tenant_id, "sms", phone, tmpl, data,
+	                    json_integer_value(json_object_get(order, "id")),
+	                    json_integer_value(json_object_get(order, "customer_id")));
 	json_decref(data);
 	return rc;
 }
 
 /* Is there a place at [s, e)? ST_OK with *bay (0 with technicians), else the 409. */
 static int place_check(const struct appt_day *d, const struct appt_order *ao, int64_t want_bay, int64_t s, int64_t e,
-		       int64_t *bay, const char **bay_name, st_info *info)
+                       int64_t *bay, const char **bay_name, st_info *info)
 {
 	*bay = 0;
 	*bay_name = NULL;
@@ -809,21 +823,23 @@ static int place_check(const struct appt_day *d, const struct appt_order *ao, in
 		if (want_bay ? want_answer == SLOT_BAY_CLOSED : !any_open)
 			return conflict(info, "outside_hours", "the workshop is not open for the whole slot");
 		return conflict(info, "slot_taken",
-				want_answer == SLOT_BAY_FULL && want_bay ? "the bay is fully booked that day"
-									: "no bay is free for this slot any more");
+		                want_answer == SLOT_BAY_FULL && want_bay ? "the bay is fully booked that day"
+		                                                         : "no bay is free for this slot any more");
 	}
 	if (want_bay)
-		return invalid(info, "bay_id", "the order's organisation has no bays: its appointments book technicians");
+		return invalid(info, "bay_id",
+		               "the order's organisation has no bays: its appointments book technicians");
 	slot_count one = {.start = s};
 	size_t mine = own_tech(d, ao);
 	day_count(d, ao, NULL, e - s, &one, 1);
 	if (one.capacity <= 0)
 		return conflict(info, "outside_hours",
-				mine != SIZE_MAX ? "the order's technician does not work then (shift or leave)"
-						 : "nobody works then: the slot is outside the working hours");
+		                mine != SIZE_MAX ? "the order's technician does not work then (shift or leave)"
+		                                 : "nobody works then: the slot is outside the working hours");
 	if (one.free <= 0)
 		return conflict(info, "slot_taken",
-				mine != SIZE_MAX ? "the order's technician is booked then" : "no technician is free for this slot any more");
+		                mine != SIZE_MAX ? "the order's technician is booked then"
+		                                 : "no technician is free for this slot any more");
 	return ST_OK;
 }
 
@@ -842,7 +858,8 @@ static int book_fn(db_tx *tx, void *arg)
 	memset(&d, 0, sizeof d);
 	rc = appt_order_load(tx, who, c->id, &ao);
 	if (rc == ST_OK && !status_in(ao.status, BOOKABLE_STATES))
-		rc = conflict(c->info, "order_not_open", "the visit has begun or the order is finished: no appointment to make");
+		rc = conflict(c->info, "order_not_open",
+		              "the visit has begun or the order is finished: no appointment to make");
 	if (rc == ST_OK)
 		rc = appt_day_load(tx, who, ao.org_id, local_day_of(who->tz_offset_min, c->start_ms), &ao, NULL, &d);
 	int64_t bay = 0;
@@ -854,9 +871,10 @@ static int book_fn(db_tx *tx, void *arg)
 	if (rc == ST_OK) {
 		dbv p[] = {VI(c->start_ms), VI(c->end_ms), bay ? VI(bay) : VN, VI(now_ms()), VI(c->id)};
 		if (db_exec(tx,
-			    "UPDATE work_orders SET appointment_start = ?, appointment_end = ?, bay_id = ?, no_show_at = NULL, "
-			    "updated_at = ?, version = version + 1 WHERE id = ?",
-			    p, 5) != DB_OK)
+		            "UPDATE work_orders SET appointment_start = ?, appointment_end = ?, bay_id = ?, no_show_at "
+		            "= NULL, "
+		            "updated_at = ?, version = version + 1 WHERE id = ?",
+		            p, 5) != DB_OK)
 			rc = ST_DB;
 	}
 	if (rc == ST_OK)
@@ -878,8 +896,8 @@ static int book_fn(db_tx *tx, void *arg)
 	if (rc == ST_OK)
 		rc = audit_add(tx, c->a, "appointment", "work_order", c->id, before, c->out);
 	if (rc == ST_OK)
-		rc = appt_notify(tx, c->a, c->out, ao.start_ms ? "appointment_moved" : "appointment_booked", c->start_ms,
-				 c->end_ms, bay_name);
+		rc = appt_notify(tx, c->a, c->out, ao.start_ms ? "appointment_moved" : "appointment_booked",
+		                 c->start_ms, c->end_ms, bay_name);
 	if (rc == ST_OK)
 		rc = idem_save(tx, c->a, 200, c->out, NULL);
 	json_decref(before);
@@ -889,10 +907,15 @@ static int book_fn(db_tx *tx, void *arg)
 }
 
 int store_appt_book(db *d, const actor *a, int64_t id, int64_t if_match, int64_t start_ms, int64_t end_ms,
-		    int64_t bay_id, json_t **out, st_info *info)
+                    int64_t bay_id, json_t **out, st_info *info)
 {
-	struct book_ctx c = {.a = a, .id = id, .if_match = if_match, .start_ms = start_ms, .end_ms = end_ms,
-			     .bay_id = bay_id, .info = info};
+	struct book_ctx c = {.a = a,
+	                     .id = id,
+	                     .if_match = if_match,
+	                     .start_ms = start_ms,
+	                     .end_ms = end_ms,
+	                     .bay_id = bay_id,
+	                     .info = info};
 	int rc = db_write(d, book_fn, &c);
 	if (rc != ST_OK) {
 		json_decref(c.out);
@@ -919,10 +942,11 @@ static int cancel_fn(db_tx *tx, void *arg)
 	if (rc == ST_OK)
 		rc = wo_load_tx(tx, who, c->id, &before);
 	dbv p[] = {VI(now_ms()), VI(c->id)};
-	if (rc == ST_OK && db_exec(tx,
-				   "UPDATE work_orders SET appointment_start = NULL, appointment_end = NULL, bay_id = NULL, "
-				   "no_show_at = NULL, updated_at = ?, version = version + 1 WHERE id = ?",
-				   p, 2) != DB_OK)
+	if (rc == ST_OK &&
+	    db_exec(tx,
+	            "UPDATE work_orders SET appointment_start = NULL, appointment_end = NULL, bay_id = NULL, "
+	            "no_show_at = NULL, updated_at = ?, version = version + 1 WHERE id = ?",
+	            p, 2) != DB_OK)
 		rc = ST_DB;
 	if (rc == ST_OK)
 		rc = wo_load_tx(tx, who, c->id, &c->out);
@@ -977,13 +1001,15 @@ static int no_show_fn(db_tx *tx, void *arg)
 		rc = conflict(c->info, "not_started", "the appointment has not begun yet");
 	dbv p[] = {VI(now), VI(now), VI(c->id)};
 	if (rc == ST_OK &&
-	    db_exec(tx, "UPDATE work_orders SET no_show_at = ?, updated_at = ?, version = version + 1 WHERE id = ?", p, 3) !=
-		    DB_OK)
+	    db_exec(tx, "UPDATE work_orders SET no_show_at = ?, updated_at = ?, version = version + 1 WHERE id = ?", p,
+	            3) != DB_OK)
 		rc = ST_DB;
 	dbv pc[] = {VI(now), VI(ao.customer_id), VI(who->tenant_id)};
 	if (rc == ST_OK && ao.customer_id &&
-	    db_exec(tx, "UPDATE customers SET no_show_count = no_show_count + 1, updated_at = ? WHERE id = ? AND tenant_id = ?",
-		    pc, 3) != DB_OK)
+	    db_exec(
+	        tx,
+	        "UPDATE customers SET no_show_count = no_show_count + 1, updated_at = ? WHERE id = ? AND tenant_id = ?",
+	        pc, 3) != DB_OK)
 		rc = ST_DB;
 	if (rc == ST_OK)
 		rc = wo_load_tx(tx, who, c->id, &c->out);
@@ -1005,7 +1031,7 @@ static int no_show_fn(db_tx *tx, void *arg)
 }
 
 int store_appt_no_show(db *d, const actor *a, int64_t id, int64_t if_match, const char *reason, json_t **out,
-		       st_info *info)
+                       st_info *info)
 {
 	struct book_ctx c = {.a = a, .id = id, .if_match = if_match, .reason = reason, .info = info};
 	int rc = db_write(d, no_show_fn, &c);
@@ -1044,29 +1070,34 @@ static int board_fn(db_tx *tx, void *arg)
 	const principal *who = c->who;
 	char path[256];
 	int64_t org = c->org_id ? c->org_id : who->org_id;
-	int rc = c->org_id ? org_in_scope(tx, who, org, path, sizeof path) : org_path_of(tx, who->tenant_id, org, path, sizeof path);
+	int rc = c->org_id ? org_in_scope(tx, who, org, path, sizeof path)
+	                   : org_path_of(tx, who->tenant_id, org, path, sizeof path);
 	if (rc != ST_OK)
 		return rc;
 	int64_t ds = day_start_s(who->tz_offset_min, c->day);
 	/* the cards */
 	db_res *r;
 	dbv p[] = {VI(who->tenant_id), VT(path), VI((ds + 86400) * 1000), VI(ds * 1000)};
-	if (db_query(tx,
-		     "SELECT w.id, w.number, w.status, w.type, w.priority, w.customer_id, w.customer_name, w.customer_phone, "
-		     "w.fault_description, w.appointment_start AS start_at, COALESCE(w.appointment_end, w.appointment_start + "
-		     "3600000) AS end_at, w.bay_id, w.assignee_id, (SELECT name FROM users WHERE id = w.assignee_id) AS "
-		     "assignee_name, w.org_id, o.name AS org_name, w.no_show_at, w.onsite_at, "
-		     "(SELECT no_show_count FROM customers WHERE id = w.customer_id) AS customer_no_show_count, w.address "
-		     "FROM work_orders w JOIN organizations o ON o.id = w.org_id WHERE w.tenant_id = ? AND o.path LIKE ? || '%' "
-		     "AND w.appointment_start < ? AND COALESCE(w.appointment_end, w.appointment_start + 3600000) > ? AND "
-		     "w.status <> 'cancelled' ORDER BY w.appointment_start, w.id",
-		     p, 4, &r) != DB_OK)
+	if (db_query(
+	        tx,
+	        "SELECT w.id, w.number, w.status, w.type, w.priority, w.customer_id, w.customer_name, "
+	        "w.customer_phone, "
+	        "w.fault_description, w.appointment_start AS start_at, COALESCE(w.appointment_end, w.appointment_start "
+	        "+ "
+	        "3600000) AS end_at, w.bay_id, w.assignee_id, (SELECT name FROM users WHERE id = w.assignee_id) AS "
+	        "assignee_name, w.org_id, o.name AS org_name, w.no_show_at, w.onsite_at, "
+	        "(SELECT no_show_count FROM customers WHERE id = w.customer_id) AS customer_no_show_count, w.address "
+	        "FROM work_orders w JOIN organizations o ON o.id = w.org_id WHERE w.tenant_id = ? AND o.path LIKE ? || "
+	        "'%' "
+	        "AND w.appointment_start < ? AND COALESCE(w.appointment_end, w.appointment_start + 3600000) > ? AND "
+	        "w.status <> 'cancelled' ORDER BY w.appointment_start, w.id",
+	        p, 4, &r) != DB_OK)
 		return ST_DB;
 	int rows = db_rows(r);
 	json_t **cards = xcalloc((size_t)rows + 1, sizeof *cards);
 	bool *placed = xcalloc((size_t)rows + 1, sizeof *placed);
-	json_t *summary = json_pack("{s:i, s:i, s:i, s:i, s:i}", "total", rows, "booked", 0, "arrived", 0, "no_show", 0,
-				    "done", 0);
+	json_t *summary =
+	    json_pack("{s:i, s:i, s:i, s:i, s:i}", "total", rows, "booked", 0, "arrived", 0, "no_show", 0, "done", 0);
 	for (int i = 0; i < rows; i++) {
 		cards[i] = row_json(r, i);
 		const char *as = appt_status(r, i);
@@ -1078,9 +1109,10 @@ static int board_fn(db_tx *tx, void *arg)
 	dbv pb[] = {VI(who->tenant_id), VT(path)};
 	json_t *bays = json_array();
 	if (db_query(tx,
-		     "SELECT " BAY_COLS " FROM bays b JOIN organizations o ON o.id = b.org_id WHERE b.tenant_id = ? AND "
-		     "b.deleted_at IS NULL AND o.path LIKE ? || '%' ORDER BY b.org_id, b.id",
-		     pb, 2, &b) != DB_OK)
+	             "SELECT " BAY_COLS
+	             " FROM bays b JOIN organizations o ON o.id = b.org_id WHERE b.tenant_id = ? AND "
+	             "b.deleted_at IS NULL AND o.path LIKE ? || '%' ORDER BY b.org_id, b.id",
+	             pb, 2, &b) != DB_OK)
 		rc = ST_DB;
 	for (int k = 0; rc == ST_OK && k < db_rows(b); k++) {
 		json_t *bay = bay_json(b, k);
@@ -1122,9 +1154,9 @@ static int board_fn(db_tx *tx, void *arg)
 		for (size_t s = 0; tech_pool_shifts_known(tp, k) && s < t[k].n_shifts; s++)
 			shift_min += (int)((t[k].shifts[s].end - t[k].shifts[s].start) / 60);
 		json_t *tj = json_pack("{s:I, s:s?, s:I, s:b, s:i, s:i, s:o}", "id", (json_int_t)t[k].id, "name",
-				       tech_pool_name(tp, k), "org_id", (json_int_t)t[k].org_id, "shifts_known",
-				       tech_pool_shifts_known(tp, k), "shift_min", shift_min, "booked_min", booked, "appointments",
-				       list);
+		                       tech_pool_name(tp, k), "org_id", (json_int_t)t[k].org_id, "shifts_known",
+		                       tech_pool_shifts_known(tp, k), "shift_min", shift_min, "booked_min", booked,
+		                       "appointments", list);
 		json_array_append_new(techs, tj);
 	}
 	tech_pool_free(tp);
@@ -1147,7 +1179,7 @@ static int board_fn(db_tx *tx, void *arg)
 	char day[11];
 	wty_day_format(c->day, day);
 	c->out = json_pack("{s:s, s:I, s:o, s:o, s:o, s:o}", "date", day, "org_id", (json_int_t)org, "bays", bays,
-			   "technicians", techs, "unassigned", waiting, "summary", summary);
+	                   "technicians", techs, "unassigned", waiting, "summary", summary);
 	json_set_time(c->out, "day_start_at", ds * 1000);
 	return ST_OK;
 }
@@ -1182,14 +1214,14 @@ static int remind_fn(db_tx *tx, void *arg)
 	db_res *r;
 	dbv p[] = {VI(c->tenant_id), VI(ds * 1000), VI((ds + 86400) * 1000)};
 	if (db_query(tx,
-		     "SELECT w.id, w.number, w.customer_id, w.customer_phone, w.appointment_start, w.appointment_end, "
-		     "b.name, o.name, w.address FROM work_orders w JOIN organizations o ON o.id = w.org_id "
-		     "LEFT JOIN bays b ON b.id = w.bay_id WHERE w.tenant_id = ? AND w.appointment_start >= ? AND "
-		     "w.appointment_start < ? AND w.status IN " BOOKABLE_STATES " AND w.no_show_at IS NULL AND "
-		     "w.customer_phone IS NOT NULL AND NOT EXISTS (SELECT 1 FROM appointment_reminders m WHERE "
-		     "m.tenant_id = w.tenant_id AND m.order_id = w.id AND m.appointment_start = w.appointment_start) "
-		     "ORDER BY w.id LIMIT 200",
-		     p, 3, &r) != DB_OK)
+	             "SELECT w.id, w.number, w.customer_id, w.customer_phone, w.appointment_start, w.appointment_end, "
+	             "b.name, o.name, w.address FROM work_orders w JOIN organizations o ON o.id = w.org_id "
+	             "LEFT JOIN bays b ON b.id = w.bay_id WHERE w.tenant_id = ? AND w.appointment_start >= ? AND "
+	             "w.appointment_start < ? AND w.status IN " BOOKABLE_STATES " AND w.no_show_at IS NULL AND "
+	             "w.customer_phone IS NOT NULL AND NOT EXISTS (SELECT 1 FROM appointment_reminders m WHERE "
+	             "m.tenant_id = w.tenant_id AND m.order_id = w.id AND m.appointment_start = w.appointment_start) "
+	             "ORDER BY w.id LIMIT 200",
+	             p, 3, &r) != DB_OK)
 		return ST_DB;
 	principal sys = {.tenant_id = c->tenant_id, .tz_offset_min = c->tz};
 	actor a = {&sys, "scheduler", NULL, NULL};
@@ -1201,9 +1233,10 @@ static int remind_fn(db_tx *tx, void *arg)
 		db_res *ins;
 		dbv pi[] = {VI(c->tenant_id), VI(id), VI(start), VI(now_ms())};
 		if (db_query(tx,
-			     "INSERT INTO appointment_reminders(tenant_id, order_id, appointment_start, sent_at) VALUES (?, ?, ?, ?) "
-			     "ON CONFLICT (tenant_id, order_id, appointment_start) DO NOTHING RETURNING order_id",
-			     pi, 4, &ins) != DB_OK) {
+		             "INSERT INTO appointment_reminders(tenant_id, order_id, appointment_start, sent_at) "
+		             "VALUES (?, ?, ?, ?) "
+		             "ON CONFLICT (tenant_id, order_id, appointment_start) DO NOTHING RETURNING order_id",
+		             pi, 4, &ins) != DB_OK) {
 			rc = ST_DB;
 			break;
 		}
@@ -1215,10 +1248,11 @@ static int remind_fn(db_tx *tx, void *arg)
 		local_text(start, c->tz, s);
 		if (!db_isnull(r, i, 5))
 			local_text(db_int(r, i, 5), c->tz, e);
-		json_t *data = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?}", "number", db_text(r, i, 1), "start", s, "end",
-					 e[0] ? e + 11 : "", "org", db_text(r, i, 7), "bay", db_text(r, i, 6), "address",
-					 db_text(r, i, 8));
-		rc = outbox_add(tx, c->tenant_id, "sms", db_text(r, i, 3), "appointment_reminder", data, id, db_int(r, i, 2));
+		json_t *data = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?}", "number", db_text(r, i, 1), "start", s,
+		                         "end", e[0] ? e + 11 : "", "org", db_text(r, i, 7), "bay", db_text(r, i, 6),
+		                         "address", db_text(r, i, 8));
+		rc = outbox_add(tx, c->tenant_id, "sms", db_text(r, i, 3), "appointment_reminder", data, id,
+		                db_int(r, i, 2));
 		if (rc == ST_OK) {
 			json_t *ev = json_object();
 			json_set_time(ev, "start_at", start);
@@ -1246,8 +1280,8 @@ static int tenants_fn(db_tx *tx, void *arg)
 	struct tenants_ctx *t = arg;
 	db_res *r;
 	dbv p[] = {VI(t->only), VI(t->only)};
-	if (db_query(tx, "SELECT id, tz_offset_min FROM tenants WHERE (? = 0 OR id = ?) ORDER BY id LIMIT 256", p, 2, &r) !=
-	    DB_OK)
+	if (db_query(tx, "SELECT id, tz_offset_min FROM tenants WHERE (? = 0 OR id = ?) ORDER BY id LIMIT 256", p, 2,
+	             &r) != DB_OK)
 		return ST_DB;
 	for (t->n = 0; t->n < db_rows(r); t->n++) {
 		t->id[t->n] = db_int(r, t->n, 0);
@@ -1263,8 +1297,8 @@ int store_appt_reminders(db *d, int64_t tenant_id, int32_t day, int64_t *sent)
 	int rc = db_read(d, tenants_fn, &t);
 	*sent = 0;
 	for (int i = 0; i < t.n && rc == ST_OK; i++) {
-		struct remind_ctx c = {.tenant_id = t.id[i], .tz = t.tz[i],
-				       .day = day ? day : local_day_of(t.tz[i], now_ms()) + 1};
+		struct remind_ctx c = {
+		    .tenant_id = t.id[i], .tz = t.tz[i], .day = day ? day : local_day_of(t.tz[i], now_ms()) + 1};
 		do
 			rc = db_write(d, remind_fn, &c);
 		while (rc == ST_OK && c.more);

@@ -8,6 +8,9 @@ const routes = [
   { path: '/login', name: 'login', component: () => import('./views/login/LoginView.vue'), meta: { public: true } },
   // the wall board (进度看板) for a TV: full screen, no menu
   { path: '/board', name: 'board', component: () => import('./views/board/WallBoard.vue'), meta: { perm: 'wo.read', title: 'live.board' } },
+  // the technician's phone (issue 5 item 7): full screen, no console menu, works offline
+  { path: '/m', name: 'mobile', component: () => import('./views/mobile/MobileHome.vue'), meta: { perm: 'wo.update', title: 'mobile.title' } },
+  { path: '/m/orders/:id(\\d+)', name: 'mobile-order', component: () => import('./views/mobile/MobileOrder.vue'), meta: { perm: 'wo.update', title: 'mobile.title' }, props: true },
   // printable bill / receipt (settlement): outside the console chrome
   { path: '/print/bill/:id(\\d+)', name: 'print-bill', component: () => import('./views/print/PrintBill.vue'), meta: { perm: 'wo.read', title: 'billing.printTitle' }, props: true },
   // the printable 任务委托书 (estimate / service authorisation): outside the console chrome
@@ -115,6 +118,15 @@ const routes = [
       {
         path: 'settings/dispatch', name: 'settings-dispatch', component: () => import('./views/settings/DispatchPolicies.vue'),
         meta: { perm: 'wo.update', title: 'dispatchPolicy.title', menu: 'settings-dispatch' },
+      },
+      // issue 5 item 6: the appointment board (预约看板) and the workshop's bays (工位)
+      {
+        path: 'appointments', name: 'appointments', component: () => import('./views/appointments/AppointmentBoard.vue'),
+        meta: { perm: 'wo.update', title: 'appointments.board.title', menu: 'appointments' },
+      },
+      {
+        path: 'settings/bays', name: 'settings-bays', component: () => import('./views/appointments/BayList.vue'),
+        meta: { perm: 'org.read', title: 'appointments.bays.title', menu: 'settings-bays' },
       },
       // reports (issue 4 item 8): rework per technician
       {
