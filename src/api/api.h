@@ -204,6 +204,7 @@ void h_dpolicy_resolve(req *r);
 /* ?order={id} of the dispatch questions: a field error in v when missing or not an id. */
 void order_query(req *r, verr *v, int64_t *order);
 void h_dispatch_suggestions(req *r);
+void h_wo_late(req *r);
 void h_dispatch_board(req *r);
 void h_dispatch_routes(req *r);
 /* network.c */

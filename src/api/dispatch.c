@@ -70,3 +70,47 @@ void h_dispatch_routes(req *r)
 {
 	day_view(r, store_dispatch_routes, "organisation");
 }
+
+static const struct field late_fields[] = {
+	{"eta", F_STR, false, 40, NULL, true},
+	{"reason", F_STR, true, 500, NULL, false},
+	{"handover", F_BOOL, false, 0, NULL, false},
+	{0},
+};
+
+/* POST /api/v1/work-orders/{id}/late {eta, reason, handover?}: "I will be late" (迟到): the
+ * new arrival time is told to the customer, or the order is handed back to dispatch. */
+void h_wo_late(req *r)
+{
+	int64_t id, eta;
+	if (!req_id_param(r, 0, &id) || !body_required(r))
+		return;
+	verr v;
+	verr_init(&v);
+	body_check(r, late_fields, &v);
+	const char *e = jstr(r->json, "eta"), *why = jstr(r->json, "reason");
+	bool handover = json_is_true(json_object_get(r->json, "handover"));
+	if (e && !ms_from_iso(e, &eta))
+		verr_add(&v, "eta", "invalid", "eta must be an ISO 8601 time");
+	else if (!e && !handover)
+		verr_add(&v, "eta", "required", "say when you will arrive (eta), or hand the order back (handover)");
+	if (why && !*why)
+		verr_add(&v, "reason", "required", "a reason is required");
+	if (verr_reply(&v, r))
+		return;
+	int64_t ver = req_if_match(r);
+	if (ver < 0)
+		return;
+	actor a;
+	char hash[65];
+	if (!actor_begin(r, &a, hash))
+		return;
+	st_info info = {0};
+	json_t *o = NULL;
+	int rc = store_wo_late(r->db, &a, id, ver, r->json, &o, &info);
+	if (rc != ST_OK) {
+		reply_store(r, rc, &info, "work order");
+		return;
+	}
+	reply_record(r, 200, o, NULL);
+}

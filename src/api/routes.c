@@ -61,6 +61,7 @@ const struct route routes[] = {
 	{M_POST, "/api/v1/work-orders/{id}/settle", h_wo_event, P_WO_READ, R_IDEM, "Settled (已结算): needs a bill with nothing left to pay", "work-order-flow", "WoEvent", "WorkOrder"},
 	{M_POST, "/api/v1/work-orders/{id}/close", h_wo_event, P_WO_READ, R_IDEM, "Closed: delivered and confirmed", "work-order-flow", "WoEvent", "WorkOrder"},
 	{M_POST, "/api/v1/work-orders/{id}/follow-up", h_wo_event, P_WO_READ, R_IDEM, "Followed up (已回访)", "work-order-flow", "WoEvent", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/late", h_wo_late, P_WO_READ, R_IDEM, "I will be late (迟到): the new arrival (eta) told to the customer and the appointment moved, or the order handed back (handover) with a reason", "work-order-flow", "WoLate", "WorkOrder"},
 	{M_POST, "/api/v1/work-orders/{id}/cancel", h_wo_event, P_WO_READ, R_IDEM, "Cancel before completion, with a reason", "work-order-flow", "WoEvent", "WorkOrder"},
 	{M_POST, "/api/v1/work-orders/{id}/reopen", h_wo_event, P_WO_READ, R_IDEM, "Reopen a closed order within the period (counted as rework), with a reason", "work-order-flow", "WoEvent", "WorkOrder"},
 	{M_POST, "/api/v1/work-orders/{id}/comments", h_wo_comment, P_WO_READ, R_IDEM, "Comment on an order (internal, or public: visible to the customer)", "work-order-flow", "WoComment", "TimelineItem"},
@@ -430,6 +431,8 @@ static const char schemas[] =
 	"\"properties\":{\"reason\":{\"type\":\"string\",\"maxLength\":500},\"assignee_id\":{\"type\":\"integer\"},"
 	"\"kind\":{\"type\":\"string\",\"enum\":[\"parts\",\"customer\"]},\"checklist\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
 	"\"properties\":{\"key\":{\"type\":\"string\"},\"label\":{\"type\":\"string\"},\"checked\":{\"type\":\"boolean\"},\"note\":{\"type\":\"string\"}}}}}},"
+	"\"WoLate\":{\"type\":\"object\",\"required\":[\"reason\"],\"properties\":{\"eta\":{\"type\":\"string\",\"format\":\"date-time\"},"
+	"\"reason\":{\"type\":\"string\",\"maxLength\":500},\"handover\":{\"type\":\"boolean\",\"default\":false}}},"
 	"\"WoComment\":{\"type\":\"object\",\"required\":[\"text\"],\"properties\":{\"text\":{\"type\":\"string\",\"maxLength\":2000},"
 	"\"public\":{\"type\":\"boolean\",\"default\":false}}},"
 	"\"TimelineItem\":{\"type\":\"object\",\"properties\":{\"at\":{\"type\":\"string\"},\"event\":{\"type\":\"string\"},"

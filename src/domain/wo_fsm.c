@@ -60,6 +60,9 @@ static const struct row {
 	{WS_ON_THE_WAY, WE_DISPATCH, WS_DISPATCHED, G_ASSIGNEE, DISPATCHERS},
 	{WS_DISPATCHED, WE_TAKE, WS_TAKEN, G_NONE, FIELD},
 	{WS_DISPATCHED, WE_DECLINE, WS_ACCEPTED, G_REASON, FIELD},
+	/* hand back after taking it (late, ill, the wrong part): with a reason, back to dispatch */
+	{WS_TAKEN, WE_DECLINE, WS_ACCEPTED, G_REASON, FIELD},
+	{WS_ON_THE_WAY, WE_DECLINE, WS_ACCEPTED, G_REASON, FIELD},
 	{WS_TAKEN, WE_DEPART, WS_ON_THE_WAY, G_NONE, FIELD},
 	{WS_TAKEN, WE_ARRIVE, WS_IN_SERVICE, G_NONE, FIELD}, /* workshop: the car is already here */
 	{WS_ON_THE_WAY, WE_ARRIVE, WS_IN_SERVICE, G_NONE, FIELD},

@@ -48,7 +48,20 @@ static int job_appt_reminders(db *d)
 	return rc;
 }
 
+/* DOMAIN §4 (issue 5 item 5): an unanswered dispatch goes to the next candidate after the
+ * policy's time; an "auto" policy dispatches the unassigned orders. */
+static int job_dispatch_answers(db *d)
+{
+	int64_t moved = 0, back = 0, assigned = 0;
+	int rc = store_dispatch_answers(d, now_ms(), &moved, &back, &assigned);
+	if (rc == ST_OK && (moved || back || assigned))
+		log_msg("info", "scheduler: job dispatch_answers re-dispatched %lld, handed back %lld, auto-dispatched %lld",
+			(long long)moved, (long long)back, (long long)assigned);
+	return rc;
+}
+
 const struct sched_job sched_jobs[] = {
+	{"dispatch_answers", 30, job_dispatch_answers},
 	{"sla_breach_sweep", 30, job_sla_sweep},
 	{"archive_care", 6 * 3600, job_archive_care},
 	{"appointment_reminders", 3600, job_appt_reminders},
@@ -176,16 +189,17 @@ static void *loop(void *arg)
 
 int scheduler_start(db *d)
 {
-	const char *off = getenv("FUWU_SCHEDULER");
-	if (off && (!strcmp(off, "off") || !strcmp(off, "0"))) {
-		log_msg("info", "scheduler: off on this node (FUWU_SCHEDULER=%s)", off);
-		return 0;
-	}
 	int64_t tick = 5000;
 	const char *t = getenv("FUWU_SCHEDULER_TICK_MS");
 	if (t && *t && !parse_i64(t, 50, 60000, &tick)) {
 		log_msg("warn", "scheduler: FUWU_SCHEDULER_TICK_MS must be 50..60000; using 5000");
 		tick = 5000;
+	}
+	store_set_time_scale(60000 * tick / 5000); /* a faster clock for tests: policy minutes too */
+	const char *off = getenv("FUWU_SCHEDULER");
+	if (off && (!strcmp(off, "off") || !strcmp(off, "0"))) {
+		log_msg("info", "scheduler: off on this node (FUWU_SCHEDULER=%s)", off);
+		return 0;
 	}
 	S.d = d;
 	S.tick_ms = tick;

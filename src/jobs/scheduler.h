@@ -9,7 +9,8 @@
  *   FUWU_SCHEDULER_TICK_MS=N  the thread wakes every N ms (default 5000, 50..60000) to renew or
  *                             take the lease and run the jobs that are due; job intervals are
  *                             scaled by N/5000 too, so tests run the clock faster (200 → the
- *                             30-second SLA sweep every 1.2 s). The lease lasts 3 ticks (at
+ *                             30-second SLA sweep every 1.2 s; a dispatch policy's minute
+ *                             lasts 2.4 s). The lease lasts 3 ticks (at
  *                             least 2 s) and is renewed every tick.
  */
 #ifndef FUWU_SCHEDULER_H

@@ -401,42 +401,76 @@ static size_t rank_day(const pool *p, const dsp_order *o, const dsp_params *prm,
 	return n;
 }
 
+static bool tried(json_t *skip, int64_t tech)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(skip, i, x) if (json_integer_value(json_object_get(x, "technician_id")) == tech) return true;
+	return false;
+}
+
 /* Today first (or the appointment's day); when nobody has a free slot, the next days. */
 #define SUGGEST_DAYS 3
+
+/* The best `limit` candidates for an order, leaving out the technicians who declined it or let
+ * it time out (*skip, a new reference: dispatch_tried_tx's list). *p is the pool of the day
+ * they were found on; *cand (limit entries) and f->r are the caller's to free. */
+static int rank_order(db_tx *tx, const principal *who, int64_t order_id, size_t limit, struct order_facts *f, pool *p,
+		      dsp_candidate **cand, size_t *n, json_t **skip)
+{
+	int64_t now = now_ms() / 1000;
+	*n = 0;
+	*cand = NULL;
+	*skip = NULL;
+	memset(p, 0, sizeof *p);
+	int rc = order_facts_load(tx, who, order_id, now, f);
+	if (rc == ST_OK)
+		rc = dispatch_tried_tx(tx, who->tenant_id, order_id, skip);
+	if (rc != ST_OK)
+		return rc;
+	size_t want = limit + json_array_size(*skip);
+	*cand = xcalloc(want, sizeof **cand);
+	dsp_params prm;
+	dsp_params_default(&prm);
+	prm.tz_offset_min = who->tz_offset_min;
+	int64_t day0 = local_day_start(who, f->has_appointment && f->o.win_start > now ? f->o.win_start : now);
+	for (int d = 0; rc == ST_OK && d < (f->has_appointment ? 1 : SUGGEST_DAYS); d++) {
+		pool_free(p);
+		if ((rc = pool_load(tx, who, day0 + d * 86400, 0, p)) != ST_OK)
+			break;
+		size_t got = rank_day(p, &f->o, &prm, now, *cand, want), k = 0;
+		for (size_t i = 0; i < got; i++)
+			if (!tried(*skip, (*cand)[i].tech_id) && k < limit)
+				(*cand)[k++] = (*cand)[i];
+		if ((*n = k) > 0)
+			break;
+	}
+	return rc;
+}
 
 static int suggest_fn(db_tx *tx, void *arg)
 {
 	struct sug_ctx *c = arg;
-	int64_t now = now_ms() / 1000;
 	struct order_facts f;
-	int rc = order_facts_load(tx, c->who, c->order_id, now, &f);
 	pool p;
-	memset(&p, 0, sizeof p);
-	dsp_params prm;
-	dsp_params_default(&prm);
-	prm.tz_offset_min = c->who->tz_offset_min;
-	dsp_candidate *cand = xcalloc((size_t)c->limit, sizeof *cand);
-	size_t n = 0;
-	int64_t day0 = local_day_start(c->who, f.has_appointment && f.o.win_start > now ? f.o.win_start : now);
-	for (int d = 0; rc == ST_OK && d < (f.has_appointment ? 1 : SUGGEST_DAYS); d++) {
-		pool_free(&p);
-		if ((rc = pool_load(tx, c->who, day0 + d * 86400, 0, &p)) == ST_OK &&
-		    (n = rank_day(&p, &f.o, &prm, now, cand, (size_t)c->limit)) > 0)
-			break;
-	}
+	dsp_candidate *cand;
+	size_t n;
+	json_t *skip;
+	int rc = rank_order(tx, c->who, c->order_id, (size_t)c->limit, &f, &p, &cand, &n, &skip);
 	if (rc == ST_OK) {
 		json_t *items = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(items, candidate_json(&p, &f.o, &cand[i]));
 		bool known = !isnan(f.o.lat) && !isnan(f.o.lon);
-		c->out = json_pack("{s:I, s:o, s:b, s:s?, s:s?, s:i}", "order_id", (json_int_t)c->order_id, "items", items,
-				   "distance_known", known, "category", f.o.category, "region", f.o.region, "technicians",
-				   (int)p.n);
+		c->out = json_pack("{s:I, s:o, s:b, s:s?, s:s?, s:i, s:O}", "order_id", (json_int_t)c->order_id, "items",
+				   items, "distance_known", known, "category", f.o.category, "region", f.o.region,
+				   "technicians", (int)p.n, "excluded", skip);
 		if (!known)
 			json_object_set_new(c->out, "note",
 					    json_string("the order has no position: technicians are matched by city and the "
 							"distance is unknown"));
 	}
+	json_decref(skip);
 	free(cand);
 	pool_free(&p);
 	db_res_free(f.r);
@@ -448,6 +482,23 @@ int store_dispatch_suggest(db *d, const principal *who, int64_t order_id, int li
 	struct sug_ctx c = {.who = who, .order_id = order_id, .limit = limit};
 	int rc = db_read(d, suggest_fn, &c);
 	*out = c.out;
+	return rc;
+}
+
+int dispatch_next_tx(db_tx *tx, const principal *who, int64_t order_id, int64_t *tech, int64_t *start_s)
+{
+	struct order_facts f;
+	pool p;
+	dsp_candidate *cand;
+	size_t n;
+	json_t *skip;
+	int rc = rank_order(tx, who, order_id, 1, &f, &p, &cand, &n, &skip);
+	*tech = rc == ST_OK && n ? cand[0].tech_id : 0;
+	*start_s = rc == ST_OK && n ? cand[0].start : 0;
+	json_decref(skip);
+	free(cand);
+	pool_free(&p);
+	db_res_free(f.r);
 	return rc;
 }
 

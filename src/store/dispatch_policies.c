@@ -125,6 +125,14 @@ static int put_fn(db_tx *tx, void *arg)
 			rc = ST_DB;
 		free(wj);
 	}
+	/* unassigned orders the automatic dispatch passed over are looked at again under the new rules */
+	dbv pa[] = {VI(who->tenant_id), VI(who->tenant_id), VT(who->org_path)};
+	if (rc == ST_OK && db_exec(tx,
+				   "UPDATE work_orders SET auto_next_at = NULL WHERE tenant_id = ? AND assignee_id IS NULL AND "
+				   "auto_next_at IS NOT NULL AND org_id IN (SELECT id FROM organizations WHERE tenant_id = ? AND "
+				   "path LIKE ? || '%')",
+				   pa, 3) != DB_OK)
+		rc = ST_DB;
 	if (rc == ST_OK)
 		rc = dp_load(tx, who, &c->out);
 	if (rc == ST_OK)

@@ -603,6 +603,28 @@ int dispatch_policy_resolve_tx(db_tx *tx, int64_t tenant_id, int64_t org_id, con
 int store_dpolicy_resolve(db *d, const principal *who, int64_t org_id, const char *order_type, const char *priority,
 			  json_t **out);
 
+/* --- answers to a dispatch (dispatch_answer.c; issue 5 item 5) ---
+ * The best technician for an order who has not declined it or let it time out: *tech 0 if
+ * nobody can take it (within the next days); *start_s the earliest feasible start. */
+int dispatch_next_tx(db_tx *tx, const principal *who, int64_t order_id, int64_t *tech, int64_t *start_s);
+/* When the assignee of order_id must answer a dispatch made at `now` (its policy's timeout). */
+int dispatch_accept_due_tx(db_tx *tx, int64_t tenant_id, int64_t order_id, int64_t now, int64_t *due,
+			   int64_t *timeout_min);
+/* A technician (tech_id) or an outlet (org_id) that did not take the order: declined | timeout | late. */
+int dispatch_attempt_add_tx(db_tx *tx, int64_t tenant_id, int64_t order_id, int64_t tech_id, int64_t org_id,
+			    const char *outcome, const char *reason);
+/* [{technician_id, name, outcome, reason, at}] of the order, oldest first (new reference). */
+int dispatch_tried_tx(db_tx *tx, int64_t tenant_id, int64_t order_id, json_t **out);
+/* The scheduler's job: unanswered dispatches past their time re-dispatched (or handed back),
+ * unassigned orders under an "auto" policy dispatched. Counts what it did. */
+int store_dispatch_answers(db *d, int64_t now, int64_t *redispatched, int64_t *returned, int64_t *assigned);
+/* A policy minute in ms (60,000; shorter when the scheduler's clock runs fast for tests). */
+void store_set_time_scale(int64_t ms_per_minute);
+int64_t store_minute_ms(void);
+/* "I will be late" (POST /work-orders/{id}/late): {eta, reason, handover?}: the new arrival is
+ * told to the customer (the appointment moves with it), or the order goes back to dispatch. */
+int store_wo_late(db *d, const actor *a, int64_t id, int64_t if_match, json_t *body, json_t **out, st_info *info);
+
 /* --- appointments and capacity (appointments.c; issue 5 item 6) ---
  * The technicians of dispatch.c's pool for one local day, for the slots of appointments.c:
  * the subtree of who->org_path, every technician with shifts (the whole day when none is

@@ -377,6 +377,13 @@ int wo_transition_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, co
 	else if (ev == WE_DECLINE)
 		assignee = 0;
 	bool rework = ev == WE_QC_FAIL || ev == WE_REOPEN;
+	/* a dispatch waits for the assignee's answer until the policy's timeout */
+	int64_t due = 0, timeout_min = 0, declined_by = json_integer_value(json_object_get(before, "assignee_id"));
+	if (ev == WE_DISPATCH && (rc = dispatch_accept_due_tx(tx, who->tenant_id, id, now, &due, &timeout_min)) != ST_OK) {
+		json_decref(before);
+		json_decref(in.conflicts);
+		return rc;
+	}
 	dbv p[] = {VT(wo_state_name(to)),
 		   VI(now),
 		   VI(now),
@@ -390,6 +397,8 @@ int wo_transition_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, co
 		   VI(ev == WE_ARRIVE ? now : 0),
 		   VI(ev == WE_COMPLETE ? now : 0),
 		   VI(ev == WE_CLOSE ? now : 0),
+		   due ? VI(due) : VN,
+		   VI(ev == WE_DISPATCH || ev == WE_DECLINE || ev == WE_ARRIVE ? 1 : 0),
 		   VI(id),
 		   VI(version)};
 	/* times met are kept once set (the first response stays the first); reopen clears the
@@ -401,8 +410,9 @@ int wo_transition_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, co
 			"responded_at = coalesce(responded_at, nullif(CAST(? AS BIGINT), 0)), answered_at = coalesce(answered_at, nullif(CAST(? AS BIGINT), 0)), "
 			"onsite_at = coalesce(onsite_at, nullif(CAST(? AS BIGINT), 0)), "
 			"completed_at = coalesce(nullif(CAST(? AS BIGINT), 0), completed_at), resolved_at = coalesce(resolved_at, completed_at), "
-			"closed_at = coalesce(nullif(CAST(? AS BIGINT), 0), closed_at) WHERE id = ? AND version = ?",
-			p, 15);
+			"closed_at = coalesce(nullif(CAST(? AS BIGINT), 0), closed_at), accept_due_at = ?, auto_next_at = NULL, "
+			"late_eta_at = CASE WHEN ? = 1 THEN NULL ELSE late_eta_at END WHERE id = ? AND version = ?",
+			p, 17);
 	if (e != DB_OK) {
 		json_decref(before);
 		json_decref(in.conflicts);
@@ -442,6 +452,19 @@ int wo_transition_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, co
 				rc = ST_DB;
 		}
 	}
+	if (ev == WE_DISPATCH && due) {
+		json_set_time(data, "accept_due_at", due);
+		json_object_set_new(data, "accept_timeout_min", json_integer(timeout_min));
+	}
+	if (json_is_true(json_object_get(body, "auto")))
+		json_object_set_new(data, "auto", json_true());
+	if (ev == WE_DECLINE && declined_by) {
+		json_object_set_new(data, "declined_by", json_integer(declined_by));
+		/* a person declining (the scheduler records its own timeouts) */
+		const char *outcome = json_is_true(json_object_get(body, "late")) ? "late" : "declined";
+		if (who->user_id && rc == ST_OK)
+			rc = dispatch_attempt_add_tx(tx, who->tenant_id, id, declined_by, 0, outcome, reason);
+	}
 	if (ev == WE_HOLD)
 		json_object_set(data, "kind", json_object_get(body, "kind"));
 	if (in.from == WS_WAITING_PARTS || in.from == WS_WAITING_CUSTOMER)
@@ -454,6 +477,16 @@ int wo_transition_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, co
 		rc = rework_add(tx, a, before, ev == WE_QC_FAIL ? "qc_fail" : "reopen", reason);
 	if (rc == ST_OK)
 		rc = wo_load_tx(tx, who, id, out);
+	if (rc == ST_NOT_FOUND && ev == WE_DECLINE) {
+		/* a technician of an outlet handing back an order held above it no longer sees it:
+		 * the answer is the order as it now stands, read for the tenant */
+		principal tenant_wide = *who;
+		tenant_wide.org_id = tenant_wide.root_org_id;
+		tenant_wide.customer_id = 0;
+		rc = wo_load_tx(tx, &tenant_wide, id, out);
+		if (rc == ST_OK)
+			json_object_set_new(*out, "allowed_events", json_array());
+	}
 	if (rc == ST_OK)
 		json_object_set_new(data, "assignee_name", json_deep_copy(json_object_get(*out, "assignee_name")));
 	/* internal matters (a QC failure, a technician declining) stay off the customer's view */
