@@ -116,7 +116,7 @@ bool actor_begin(req *r, actor *a, char hash[65])
 	a->idem_key = NULL;
 	a->idem_hash = NULL;
 	const char *key = req_header(r, "Idempotency-Key");
-	if (!key || r->method != M_POST)
+	if (!key || (r->method != M_POST && r->method != M_PUT))
 		return true;
 	size_t n = strlen(key);
 	if (n == 0 || n > 200 || !utf8_valid(key, n)) {

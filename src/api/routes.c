@@ -141,11 +141,11 @@ const struct route routes[] = {
 	{M_DELETE, "/api/v1/work-orders/{id}/photos/{photo_id}", h_photo_delete, P_WO_UPDATE, 0, "Delete a photo (refused once the order is settled)", "work-order-exec", NULL, NULL},
 	{M_GET, "/api/v1/attachments/{id}", h_attachment_get, P_WO_READ, 0, "A photo or signature image (its bytes; in your scope through its order)", "work-order-exec", NULL, NULL},
 	{M_GET, "/api/v1/attachments/{id}/thumb", h_attachment_thumb, P_WO_READ, 0, "The JPEG thumbnail of a photo (longest side 320 px)", "work-order-exec", NULL, NULL},
-	{M_POST, "/api/v1/work-orders/{id}/worklog/start", h_worklog_start, P_WO_UPDATE, 0, "Start your work log on the order (one running entry per person across orders: 409 names the running one)", "work-order-exec", "WorklogNote", "WorklogEntry"},
-	{M_POST, "/api/v1/work-orders/{id}/worklog/stop", h_worklog_stop, P_WO_UPDATE, 0, "Stop your running work log on the order", "work-order-exec", "WorklogNote", "WorklogEntry"},
+	{M_POST, "/api/v1/work-orders/{id}/worklog/start", h_worklog_start, P_WO_UPDATE, R_IDEM, "Start your work log on the order (one running entry per person across orders: 409 names the running one)", "work-order-exec", "WorklogNote", "WorklogEntry"},
+	{M_POST, "/api/v1/work-orders/{id}/worklog/stop", h_worklog_stop, P_WO_UPDATE, R_IDEM, "Stop your running work log on the order", "work-order-exec", "WorklogNote", "WorklogEntry"},
 	{M_GET, "/api/v1/work-orders/{id}/worklog", h_worklog_list, P_WO_READ, 0, "Work log entries with minutes, totals per person, your running entry", "work-order-exec", NULL, "Worklog"},
 	{M_GET, "/api/v1/work-orders/{id}/checklists/execution", h_checklist_get, P_WO_READ, 0, "The execution checklist: the order type's template (maintenance: the next service of the model's schedule) merged with what was saved", "work-order-exec", NULL, "Checklist"},
-	{M_PUT, "/api/v1/work-orders/{id}/checklists/execution", h_checklist_put, P_WO_UPDATE, 0, "Save the execution checklist (If-Match on the order; ETag: its new version)", "work-order-exec", "ChecklistSave", "Checklist"},
+	{M_PUT, "/api/v1/work-orders/{id}/checklists/execution", h_checklist_put, P_WO_UPDATE, R_IDEM, "Save the execution checklist (If-Match on the order; ETag: its new version)", "work-order-exec", "ChecklistSave", "Checklist"},
 	{M_GET, "/api/v1/work-orders/{id}/checklists/qc", h_qc_template, P_WO_READ, 0, "The QC checklist template: each actual line, safety items, no new damage vs the reception sheet; the decision is POST qc-pass|qc-fail", "work-order-exec", NULL, "QcTemplate"},
 	{M_GET, "/api/v1/reports/rework", h_report_rework, P_WO_READ, 0, "Rework per technician (?from=&to= dates in the tenant's zone, default the last 30 days; &technician_id= adds their orders)", "reports", NULL, "ReworkReport"},
 
@@ -430,7 +430,10 @@ static const char schemas[] =
 	"\"WoEvent\":{\"type\":\"object\",\"description\":\"A state event; refused ones answer 409 invalid_transition with status, guard and allowed\","
 	"\"properties\":{\"reason\":{\"type\":\"string\",\"maxLength\":500},\"assignee_id\":{\"type\":\"integer\"},"
 	"\"kind\":{\"type\":\"string\",\"enum\":[\"parts\",\"customer\"]},\"checklist\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
-	"\"properties\":{\"key\":{\"type\":\"string\"},\"label\":{\"type\":\"string\"},\"checked\":{\"type\":\"boolean\"},\"note\":{\"type\":\"string\"}}}}}},"
+	"\"properties\":{\"key\":{\"type\":\"string\"},\"label\":{\"type\":\"string\"},\"checked\":{\"type\":\"boolean\"},\"note\":{\"type\":\"string\"}}}},"
+	"\"eta\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"depart: the expected arrival, in the customer's SMS\"},"
+	"\"signature\":{\"type\":\"string\",\"description\":\"complete: the customer's signature, data:image/png;base64,…\"},"
+	"\"signed_by\":{\"type\":\"string\",\"maxLength\":100}}},"
 	"\"WoLate\":{\"type\":\"object\",\"required\":[\"reason\"],\"properties\":{\"eta\":{\"type\":\"string\",\"format\":\"date-time\"},"
 	"\"reason\":{\"type\":\"string\",\"maxLength\":500},\"handover\":{\"type\":\"boolean\",\"default\":false}}},"
 	"\"WoComment\":{\"type\":\"object\",\"required\":[\"text\"],\"properties\":{\"text\":{\"type\":\"string\",\"maxLength\":2000},"

@@ -270,6 +270,9 @@ static const struct field event_fields[] = {
 	{"appointment_start", F_STR, false, 40, NULL, true},
 	{"appointment_end", F_STR, false, 40, NULL, true},
 	{"override_reason", F_STR, false, 200, NULL, true},
+	{"signature", F_STR, false, 900000, NULL, true}, /* complete: the customer's signature */
+	{"signed_by", F_STR, false, 100, NULL, true},
+	{"eta", F_STR, false, 40, NULL, true}, /* depart: the expected arrival, told to the customer */
 	{0},
 };
 
@@ -294,6 +297,12 @@ void h_wo_event(req *r)
 		verr_add(&v, "appointment_start", "invalid", "appointment_start must be an ISO 8601 time");
 	if (ae && (!ms_from_iso(ae, &appt[1]) || !as || appt[1] <= appt[0]))
 		verr_add(&v, "appointment_end", "invalid", "appointment_end must be a time after appointment_start");
+	int64_t eta;
+	const char *et = jstr(r->json, "eta");
+	if (et && (strcmp(event, "depart") || !ms_from_iso(et, &eta)))
+		verr_add(&v, "eta", "invalid", "eta is the expected arrival (ISO 8601) of a depart event");
+	if (json_object_get(r->json, "signature") && strcmp(event, "complete"))
+		verr_add(&v, "signature", "invalid", "only the complete event takes the customer's signature");
 	json_t *list = json_object_get(r->json, "checklist");
 	size_t i;
 	json_t *it;

@@ -367,6 +367,8 @@ static int worklog_start_fn(db_tx *tx, void *arg)
 	json_decref(data);
 	if (rc == ST_OK)
 		rc = audit_add(tx, c->a, "create", "worklog", id, NULL, c->out);
+	if (rc == ST_OK) /* the phone's offline queue replays with the same key: applied once */
+		rc = idem_save(tx, c->a, 200, c->out, NULL);
 	return rc;
 }
 
@@ -429,6 +431,8 @@ static int worklog_stop_fn(db_tx *tx, void *arg)
 	}
 	if (rc == ST_OK)
 		rc = audit_add(tx, c->a, "update", "worklog", id, before, c->out);
+	if (rc == ST_OK)
+		rc = idem_save(tx, c->a, 200, c->out, NULL);
 	json_decref(before);
 	return rc;
 }
@@ -834,6 +838,8 @@ static int exec_save_fn(db_tx *tx, void *arg)
 		json_decref(b);
 		json_decref(a);
 	}
+	if (rc == ST_OK)
+		rc = idem_save(tx, c->a, 200, c->out, NULL);
 	json_decref(items);
 	json_decref(before);
 	return rc;

@@ -307,7 +307,7 @@ static int rework_add(db_tx *tx, const actor *a, json_t *order, const char *caus
 }
 
 /* The customer hears of the events that matter to them (the outbox; sent by a later issue). */
-static int notify(db_tx *tx, const actor *a, json_t *order, int event)
+static int notify(db_tx *tx, const actor *a, json_t *order, int event, int64_t eta)
 {
 	const char *tmpl = event == WE_DISPATCH ? "wo_dispatched"
 			   : event == WE_DEPART ? "wo_on_the_way"
@@ -319,6 +319,13 @@ static int notify(db_tx *tx, const actor *a, json_t *order, int event)
 		return ST_OK;
 	json_t *data = json_pack("{s:O, s:O, s:O}", "number", json_object_get(order, "number"), "status",
 				 json_object_get(order, "status"), "technician", json_object_get(order, "assignee_name"));
+	if (event == WE_DEPART && eta) { /* "arrives about 14:30" in the tenant's zone */
+		int64_t local = eta / 1000 + (int64_t)a->who->tz_offset_min * 60;
+		char hm[8];
+		snprintf(hm, sizeof hm, "%02d:%02d", (int)(local / 3600 % 24), (int)(local / 60 % 60));
+		json_set_time(data, "eta", eta);
+		json_object_set_new(data, "eta_local", json_string(hm));
+	}
 	int rc = outbox_add(tx, a->who->tenant_id, "sms", phone, tmpl, data, json_integer_value(json_object_get(order, "id")),
 			    json_integer_value(json_object_get(order, "customer_id")));
 	json_decref(data);
@@ -465,6 +472,19 @@ int wo_transition_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, co
 		if (who->user_id && rc == ST_OK)
 			rc = dispatch_attempt_add_tx(tx, who->tenant_id, id, declined_by, 0, outcome, reason);
 	}
+	int64_t eta = 0;
+	if (ev == WE_DEPART && ms_from_iso(json_string_value(json_object_get(body, "eta")), &eta))
+		json_set_time(data, "eta", eta);
+	const char *sig = json_string_value(json_object_get(body, "signature"));
+	if (ev == WE_COMPLETE && sig && rc == ST_OK) {
+		/* the customer signs for the work on the technician's phone */
+		const char *by = json_string_value(json_object_get(body, "signed_by"));
+		int64_t att = 0;
+		rc = sig_store_tx(tx, a, id, sig, by, &att, info);
+		json_object_set_new(data, "signature_id", json_integer(att));
+		if (by)
+			json_object_set_new(data, "signed_by", json_string(by));
+	}
 	if (ev == WE_HOLD)
 		json_object_set(data, "kind", json_object_get(body, "kind"));
 	if (in.from == WS_WAITING_PARTS || in.from == WS_WAITING_CUSTOMER)
@@ -499,7 +519,7 @@ int wo_transition_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, co
 		rc = wo_counts_move(tx, who->tenant_id, json_integer_value(json_object_get(before, "org_id")),
 				    wo_state_name(in.from), wo_state_name(to));
 	if (rc == ST_OK)
-		rc = notify(tx, a, *out, ev);
+		rc = notify(tx, a, *out, ev, eta);
 	json_decref(before);
 	if (rc != ST_OK) {
 		json_decref(*out);

@@ -3,12 +3,15 @@
 // next candidate by the scheduler (or handed back under a manual policy), an "auto" policy
 // dispatching unassigned orders by itself, "I will be late" (new arrival told to the customer,
 // the appointment moved) or handing the order back, each step kept on the timeline.
+// The phone's steps: depart with the ETA in the customer's SMS, complete with the customer's
+// signature, work log and checklist replayed with the same Idempotency-Key applied once.
 // The scheduler runs fast (FUWU_SCHEDULER_TICK_MS=200): a policy minute lasts 2.4 s.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, adminClient, login, api, smallestOrder, assertProblem, assertFieldError, undocumentedCalls, sleep,
 } from './lib.mjs';
+import { SIGNED, BLANK } from './png_lib.mjs';
 
 let srv, admin, outlet, parentOrg;
 const u = {};
@@ -273,4 +276,53 @@ test('a technician of an outlet can decline an order held above the outlet', asy
   assert.equal(d.status, 200, d.text);
   assert.equal(d.body.status, 'accepted');
   assert.equal((await get(o.id)).assignee_id, null, 'the decline is kept');
+});
+
+test("the phone's steps: ETA on departure, the customer's signature on completion, replays applied once", async () => {
+  await policy('suggest', 30);
+  let o = await order();
+  o = await dispatch(o, u.ans_b.id);
+  const tech = u.ans_b.client;
+  o = (await tech.post(`/api/v1/work-orders/${o.id}/take`, {})).body;
+  assertFieldError(await tech.post(`/api/v1/work-orders/${o.id}/depart`, { eta: 'in a bit' }), 'eta');
+  assertFieldError(await tech.post(`/api/v1/work-orders/${o.id}/arrive`, { eta: new Date().toISOString() }), 'eta', 'eta only with depart');
+  const eta = new Date(Date.now() + 25 * 60e3);
+  eta.setUTCSeconds(0, 0);
+  const dep = await tech.post(`/api/v1/work-orders/${o.id}/depart`, { eta: eta.toISOString() });
+  assert.equal(dep.status, 200, dep.text);
+  const sms = (await admin.get(`/api/v1/work-orders/${o.id}/outbox`)).body.items.find((m) => m.template === 'wo_on_the_way');
+  const local = new Date(eta.getTime() + 8 * 3600e3);
+  assert.equal(sms.data.eta_local, `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`);
+  assert.equal((await tech.post(`/api/v1/work-orders/${o.id}/arrive`, {})).status, 200);
+  // work log start/stop and the checklist, each sent twice with one key (a flaky connection)
+  for (const op of ['start', 'stop']) {
+    const k = { 'Idempotency-Key': `wl-${op}-${o.id}` };
+    const a = await tech.post(`/api/v1/work-orders/${o.id}/worklog/${op}`, {}, k);
+    const b = await tech.post(`/api/v1/work-orders/${o.id}/worklog/${op}`, {}, k);
+    assert.equal(a.status, 200, a.text);
+    assert.equal(b.status, 200, `${op} replayed: ${b.text}`);
+    assert.equal(b.body.id, a.body.id);
+  }
+  const wl = await admin.get(`/api/v1/work-orders/${o.id}/worklog`);
+  assert.equal(wl.body.items.length, 1, 'one entry');
+  const cl = (await tech.get(`/api/v1/work-orders/${o.id}/checklists/execution`)).body;
+  const w0 = await get(o.id);
+  const items = cl.items.map((i) => ({ key: i.key, label: i.label, checked: true }));
+  const ck = { 'Idempotency-Key': `cl-${o.id}`, 'If-Match': `"${w0.version}"` };
+  const c1 = await tech.put(`/api/v1/work-orders/${o.id}/checklists/execution`, { items }, ck);
+  const c2 = await tech.put(`/api/v1/work-orders/${o.id}/checklists/execution`, { items }, ck);
+  assert.equal(c1.status, 200, c1.text);
+  assert.equal(c2.status, 200, `replayed, not 412: ${c2.text}`);
+  assert.equal((await timeline(o.id)).filter((e) => e.event === 'checklist').length, 1);
+  // the customer signs on the glass when the work is done
+  assertFieldError(await tech.post(`/api/v1/work-orders/${o.id}/complete`, { signature: BLANK, signed_by: '客户' }), 'signature', 'an empty pad');
+  assertFieldError(await tech.post(`/api/v1/work-orders/${o.id}/hold`, { kind: 'parts', signature: SIGNED }), 'signature', 'only on complete');
+  assert.equal((await get(o.id)).status, 'in_service', 'nothing applied');
+  const done = await tech.post(`/api/v1/work-orders/${o.id}/complete`, { signature: SIGNED, signed_by: '应答客户' });
+  assert.equal(done.status, 200, done.text);
+  assert.equal(done.body.status, 'completed');
+  const ev = (await timeline(o.id)).find((e) => e.event === 'complete');
+  assert.equal(ev.data.signed_by, '应答客户');
+  const img = await admin.get(`/api/v1/attachments/${ev.data.signature_id}`);
+  assert.equal(img.status, 200);
 });
