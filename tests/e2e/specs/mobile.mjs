@@ -322,6 +322,57 @@ export default function ({ test, assert, shot, login, apiCall, $t, BASE, RUN, TI
     await page.context().close()
   })
 
+  test('mobile: I will be late — the customer is told the new arrival, the appointment moves; or the order is handed back', async (browser) => {
+    await setup()
+    const o5 = await order('E座', 45)
+    const o6 = await order('F座', 240)
+    const page = await phone(browser)
+    await page.goto(BASE + '/m/orders/' + o5.id)
+    await page.locator($t('m-order')).waitFor()
+    // dispatched: the time to answer is shown
+    const due = await page.locator($t('m-accept-due')).innerText()
+    assert(/请在 \d\d:\d\d 前接单/.test(due), 'answer-by line: ' + due)
+    await page.click($t('m-take'))
+    await until('taken', is(o5.id, 'taken'))
+    await drained(page)
+    await page.click($t('m-late'))
+    await page.locator($t('m-late-dialog')).waitFor()
+    await page.click($t('m-late-30'))
+    await page.click($t('m-late-r-traffic'))
+    const preview = await page.locator($t('m-late-preview')).innerText()
+    assert(/预计 \d\d:\d\d 到达/.test(preview), 'preview: ' + preview)
+    await shot(page, 'm09-phone-late-zh')
+    await page.click($t('m-late-submit'))
+    await until('late on the server', async () => {
+      const w = (await apiCall('GET', `/work-orders/${o5.id}`)).body
+      return !!w.late_eta_at || w.late_eta_at
+    })
+    await drained(page)
+    const w5 = (await apiCall('GET', `/work-orders/${o5.id}`)).body
+    const moved = Date.parse(w5.appointment_start_at) - Date.parse(o5.appointment_start_at)
+    assert(Math.abs(moved - 30 * 60000) < 5000, 'appointment moved 30 min: ' + moved)
+    const sms = (await apiCall('GET', `/work-orders/${o5.id}/outbox`)).body.items.find((m) => m.template === 'wo_technician_late')
+    assert(sms && /^\d\d:\d\d$/.test(sms.data.eta_local), 'SMS to the customer with the new time: ' + JSON.stringify(sms))
+    await page.locator($t('m-late-eta')).waitFor()
+    // the other one is handed back: off the list, not offered to them again
+    await page.goto(BASE + '/m/orders/' + o6.id)
+    await page.locator($t('m-order')).waitFor()
+    await page.click($t('m-take'))
+    await until('taken', is(o6.id, 'taken'))
+    await drained(page)
+    await page.click($t('m-late'))
+    await page.click($t('m-late-mode-handover'))
+    await page.fill($t('m-late-reason'), '前一单还没完')
+    await page.click($t('m-late-submit'))
+    await page.locator($t('m-home')).waitFor()
+    await until('handed back', is(o6.id, 'accepted'))
+    await drained(page)
+    const sg = (await apiCall('GET', `/dispatch/suggestions?order=${o6.id}&limit=10`)).body
+    assert(sg.excluded.some((x) => x.technician_id === techId && x.outcome === 'late'), 'remembered as late: ' + JSON.stringify(sg.excluded))
+    assert(page.errors.length === 0, 'no console errors: ' + page.errors.join('; '))
+    await page.context().close()
+  })
+
   test('mobile: English phone screens without raw keys', async (browser) => {
     await setup()
     const o4 = await order('D座', 300)

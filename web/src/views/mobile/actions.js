@@ -28,7 +28,8 @@ export async function depart(o) {
   await remember(o)
   if (here.lat == null || !here.at || Date.now() - here.at > 120000) await locate({ timeout: 5000, force: true })
   const eta = etaTo(o)
-  await enqueue({ type: 'event', order: ref(o), event: 'depart', body: {} })
+  // the expected arrival goes with the event: the customer's SMS says when
+  await enqueue({ type: 'event', order: ref(o), event: 'depart', body: eta ? { eta: eta.at.toISOString() } : {} })
   if (eta) {
     const name = (session.user && session.user.name) || ''
     await enqueue({

@@ -120,13 +120,13 @@ export function knowVersion(orderId, v) {
 export const knownVersion = (orderId) => versions.get(Number(orderId)) || null
 
 // Which kinds of action move the order's version (and so carry If-Match).
-const VERSIONED = new Set(['event', 'line', 'approval', 'checklist'])
+const VERSIONED = new Set(['event', 'line', 'approval', 'checklist', 'late'])
 
 /**
  * Put an action in the queue and start sending. a = {type, order, body?, event?, blob?, name?,
  * caption?, op?, label?}; order = {id, number, version}. Resolves to the stored action.
  * type: event (POST /work-orders/{id}/{event}), comment, photo, line, approval, worklog (op start|stop),
- * checklist (PUT).
+ * checklist (PUT), late (POST /work-orders/{id}/late).
  */
 export async function enqueue(a) {
   const order = a.order || {}
@@ -198,7 +198,9 @@ async function send(a) {
     case 'worklog':
       return request('POST', `/work-orders/${id}/worklog/${a.op}`, { body: a.body, headers: idem(a) })
     case 'checklist':
-      return request('PUT', `/work-orders/${id}/checklists/execution`, { body: a.body, ...ifMatch(a) })
+      return request('PUT', `/work-orders/${id}/checklists/execution`, { body: a.body, ...ifMatch(a), headers: idem(a) })
+    case 'late':
+      return request('POST', `/work-orders/${id}/late`, { body: a.body, ...ifMatch(a), headers: idem(a) })
     case 'photo':
       // the raw image as the body (not a form): the same bytes on every resend, so the server
       // recognises a resend by its Idempotency-Key (a form would get a new boundary each time)
@@ -247,7 +249,7 @@ async function alreadyApplied(a, e) {
 
 function versionOf(a, res) {
   if (!res || typeof res !== 'object') return null
-  if (Number.isInteger(res.version) && (a.type === 'event' || a.type === 'line' || a.type === 'approval')) return res.version
+  if (Number.isInteger(res.version) && (a.type === 'event' || a.type === 'line' || a.type === 'approval' || a.type === 'late')) return res.version
   return null
 }
 

@@ -31,10 +31,17 @@ export function overlay(order, actions) {
   if (!order) return order
   const mine = actions.filter((a) => Number(a.orderId) === Number(order.id))
   let status = order.status
-  for (const a of mine) if (live(a) && a.type === 'event' && EVENT_TO[a.event]) status = EVENT_TO[a.event]
+  let late = order.late_eta_at
+  for (const a of mine) {
+    if (!live(a)) continue
+    if (a.type === 'event' && EVENT_TO[a.event]) status = EVENT_TO[a.event]
+    if (a.type === 'late' && a.body.handover) status = 'declined' // handed back: off their list
+    else if (a.type === 'late') late = a.body.eta
+  }
   return {
     ...order,
     status,
+    late_eta_at: late,
     serverStatus: order.status,
     pending: mine.filter(live).length,
     failed: mine.filter((a) => !live(a)).length,
