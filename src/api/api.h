@@ -210,6 +210,8 @@ void h_dispatch_routes(req *r);
 /* network.c */
 void h_network_options(req *r);
 void h_wo_route(req *r);
+void h_wo_route_accept(req *r);
+void h_wo_route_decline(req *r);
 
 /* appointments and capacity: bays, slots, booking, no-shows, the board, reminders (issue 5
  * item 6; appointments.c) */

@@ -63,3 +63,52 @@ void h_wo_route(req *r)
 	}
 	reply_record(r, 200, out, NULL);
 }
+
+static const struct field answer_fields[] = {
+	{"reason", F_STR, false, 500, NULL, true},
+	{0},
+};
+
+/* POST /api/v1/work-orders/{id}/route/accept | /route/decline {reason}: the outlet's answer to a
+ * station's hand-over (If-Match, Idempotency-Key). */
+static void route_answer(req *r, bool accept)
+{
+	int64_t id, ver;
+	if (!req_id_param(r, 0, &id) || (ver = req_if_match(r)) < 0)
+		return;
+	if (!r->json && r->body.len == 0)
+		r->json = json_object();
+	if (!body_required(r))
+		return;
+	verr v;
+	verr_init(&v);
+	body_check(r, answer_fields, &v);
+	const char *why = jstr(r->json, "reason");
+	if (!accept && (!why || !*why))
+		verr_add(&v, "reason", "required", "say why the outlet cannot take the order");
+	if (verr_reply(&v, r))
+		return;
+	actor a;
+	char hash[65];
+	if (!actor_begin(r, &a, hash))
+		return;
+	st_info info = {0};
+	json_t *out = NULL;
+	int rc = store_network_answer(r->db, &a, id, ver, accept, why, &out, &info);
+	if (rc != ST_OK) {
+		if (!idem_replay_after_race(r, &a, rc, &info))
+			reply_store(r, rc, &info, "work order");
+		return;
+	}
+	reply_record(r, 200, out, NULL);
+}
+
+void h_wo_route_accept(req *r)
+{
+	route_answer(r, true);
+}
+
+void h_wo_route_decline(req *r)
+{
+	route_answer(r, false);
+}

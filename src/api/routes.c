@@ -87,6 +87,8 @@ const struct route routes[] = {
 	{M_GET, "/api/v1/dispatch/suggestions", h_dispatch_suggestions, P_TECH_WRITE, 0, "The best technicians for an order (?order=&limit=5), with the reasons: distance, open orders, skill level", "dispatch", NULL, "DispatchSuggestions"},
 	{M_GET, "/api/v1/dispatch/network", h_network_options, P_TECH_WRITE, 0, "Where an order goes next (?order=): stations of the consumer's city first, or the outlets authorised (网签) for its brand and category, nearest and least loaded first", "dispatch", NULL, "NetworkOptions"},
 	{M_POST, "/api/v1/work-orders/{id}/route", h_wo_route, P_TECH_WRITE, R_IDEM, "Hand the order to a station or an outlet (org_id, or auto: true), before it is dispatched; an outlet must be authorised for the brand", "dispatch", "WoRoute", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/route/accept", h_wo_route_accept, P_TECH_WRITE, R_IDEM, "The outlet accepts a station's hand-over (or dispatches to its technician); unanswered past the policy's time it goes to the next outlet", "dispatch", "WoRouteAnswer", "WorkOrder"},
+	{M_POST, "/api/v1/work-orders/{id}/route/decline", h_wo_route_decline, P_TECH_WRITE, R_IDEM, "The outlet declines a station's hand-over with a reason: back to the station (and on to the next outlet under an auto policy)", "dispatch", "WoRouteAnswer", "WorkOrder"},
 	{M_GET, "/api/v1/dispatch/routes", h_dispatch_routes, P_TECH_WRITE, 0, "Each technician's visits of a day in route order (?date=&org_id=): appointments keep their window; travel before and after", "dispatch", NULL, "DispatchRoutes"},
 	{M_GET, "/api/v1/dispatch/board", h_dispatch_board, P_TECH_WRITE, 0, "The dispatcher's board of a day (?date=YYYY-MM-DD&org_id=): technicians with shifts, leave and bookings; orders waiting", "dispatch", NULL, "DispatchBoard"},
 	{M_GET, "/api/v1/dispatch/policies", h_dpolicy_list, P_WO_UPDATE, 0, "Dispatch policies of your subtree and the tenant default, with the built-in default", "dispatch", NULL, "DispatchPolicies"},
@@ -434,6 +436,7 @@ static const char schemas[] =
 	"\"eta\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"depart: the expected arrival, in the customer's SMS\"},"
 	"\"signature\":{\"type\":\"string\",\"description\":\"complete: the customer's signature, data:image/png;base64,…\"},"
 	"\"signed_by\":{\"type\":\"string\",\"maxLength\":100}}},"
+	"\"WoRouteAnswer\":{\"type\":\"object\",\"properties\":{\"reason\":{\"type\":\"string\",\"maxLength\":500,\"description\":\"required to decline\"}}},"
 	"\"WoLate\":{\"type\":\"object\",\"required\":[\"reason\"],\"properties\":{\"eta\":{\"type\":\"string\",\"format\":\"date-time\"},"
 	"\"reason\":{\"type\":\"string\",\"maxLength\":500},\"handover\":{\"type\":\"boolean\",\"default\":false}}},"
 	"\"WoComment\":{\"type\":\"object\",\"required\":[\"text\"],\"properties\":{\"text\":{\"type\":\"string\",\"maxLength\":2000},"

@@ -38,7 +38,7 @@ int64_t store_minute_ms(void)
 
 /* The facts of an order the answers need, read without a caller's scope. */
 struct ans_order {
-	int64_t id, tenant_id, org_id, root_org_id, version, assignee_id, accept_due_at;
+	int64_t id, tenant_id, org_id, root_org_id, version, assignee_id, accept_due_at, route_due_at, route_from;
 	int tz_offset_min;
 	char status[24], type[24], priority[8], org_type[24], org_path[256];
 };
@@ -50,7 +50,8 @@ static int ans_order_load(db_tx *tx, int64_t id, struct ans_order *o)
 	db_res *r;
 	if (db_query(tx,
 		     "SELECT w.tenant_id, w.org_id, w.version, w.assignee_id, w.accept_due_at, w.status, w.type, "
-		     "w.priority, g.type, g.path, t.tz_offset_min FROM work_orders w JOIN organizations g ON g.id = "
+		     "w.priority, g.type, g.path, t.tz_offset_min, w.route_due_at, w.route_from_org_id FROM work_orders w "
+		     "JOIN organizations g ON g.id = "
 		     "w.org_id JOIN tenants t ON t.id = w.tenant_id WHERE w.id = ?",
 		     p, 1, &r) != DB_OK)
 		return ST_DB;
@@ -70,6 +71,8 @@ static int ans_order_load(db_tx *tx, int64_t id, struct ans_order *o)
 	snprintf(o->org_type, sizeof o->org_type, "%s", db_text(r, 0, 8));
 	snprintf(o->org_path, sizeof o->org_path, "%s", db_text(r, 0, 9));
 	o->tz_offset_min = (int)db_int(r, 0, 10);
+	o->route_due_at = db_isnull(r, 0, 11) ? 0 : db_int(r, 0, 11);
+	o->route_from = db_isnull(r, 0, 12) ? 0 : db_int(r, 0, 12);
 	const char *first = o->org_path + (o->org_path[0] == '/');
 	o->root_org_id = strtoll(first, NULL, 10);
 	db_res_free(r);
@@ -148,8 +151,20 @@ int dispatch_tried_tx(db_tx *tx, int64_t tenant_id, int64_t order_id, json_t **o
 
 struct sweep_ctx {
 	int64_t id, now;
-	int64_t redispatched, returned, assigned;
+	int64_t redispatched, returned, assigned, rerouted;
 };
+
+static int route_auto(db_tx *tx, const principal *sys, const struct ans_order *o, const char *why)
+{
+	actor a = {sys, "scheduler", NULL, NULL};
+	json_t *out = NULL;
+	st_info info;
+	memset(&info, 0, sizeof info);
+	int rc = network_route_tx(tx, &a, o->id, o->version, 0, true, why, &out, &info);
+	json_decref(out);
+	json_decref(info.current);
+	return rc;
+}
 
 static int add_event(db_tx *tx, const principal *sys, int64_t id, const char *event, json_t *data)
 {
@@ -238,6 +253,17 @@ static int auto_fn(db_tx *tx, void *arg)
 	 * network dispatch, not straight to a technician of their subtree. */
 	bool network = !strcmp(o.org_type, "platform") || !strcmp(o.org_type, "manufacturer") ||
 		       !strcmp(o.org_type, "station");
+	if (!strcmp(pol.mode, "auto") && network) {
+		rc = route_auto(tx, &sys, &o, "自动网络派单 / automatic hand-over");
+		if (rc == ST_OK) {
+			c->rerouted++;
+			return rc;
+		}
+		if (rc != ST_CONFLICT && rc != ST_INVALID && rc != ST_FORBIDDEN)
+			return rc;
+		if ((rc = ans_order_load(tx, c->id, &o)) != ST_OK) /* nowhere to go: look again later */
+			return rc;
+	}
 	if (!strcmp(pol.mode, "auto") && !network && (rc = dispatch_next_tx(tx, &sys, o.id, &next, &start)) != ST_OK)
 		return rc;
 	if (next) {
@@ -252,9 +278,61 @@ static int auto_fn(db_tx *tx, void *arg)
 			return rc;
 	}
 	/* not ours to dispatch, or nobody free: look again later (a policy change looks at once) */
-	int64_t later = c->now + (strcmp(pol.mode, "auto") || network ? 60 : 10) * minute_ms;
+	int64_t later = c->now + (strcmp(pol.mode, "auto") ? 60 : 10) * minute_ms;
 	dbv p[] = {VI(later), VI(o.id)};
 	return db_exec(tx, "UPDATE work_orders SET auto_next_at = ? WHERE id = ?", p, 2) == DB_OK ? ST_OK : ST_DB;
+}
+
+/* An outlet that did not answer a station's hand-over in time: back to the station, and on to
+ * the next authorised outlet (unless the station dispatches by hand only). */
+static int route_timeout_fn(db_tx *tx, void *arg)
+{
+	struct sweep_ctx *c = arg;
+	struct ans_order o;
+	int rc = ans_order_load(tx, c->id, &o);
+	if (rc != ST_OK || !o.route_due_at || o.route_due_at > c->now || o.assignee_id || !o.route_from ||
+	    (strcmp(o.status, "new") && strcmp(o.status, "accepted")))
+		return rc == ST_NOT_FOUND ? ST_OK : rc;
+	dispatch_policy pol;
+	if ((rc = dispatch_policy_resolve_tx(tx, o.tenant_id, o.org_id, NULL, NULL, &pol)) != ST_OK)
+		return rc;
+	json_decref(pol.weights);
+	char why[160];
+	snprintf(why, sizeof why, "网点 %lld 分钟内未接单 / the outlet did not answer within %lld min",
+		 (long long)pol.accept_timeout_min, (long long)pol.accept_timeout_min);
+	dbv pb[] = {VI(o.route_from), VI(c->now), VI(o.id), VI(o.version)};
+	if ((rc = dispatch_attempt_add_tx(tx, o.tenant_id, o.id, 0, o.org_id, "timeout", why)) != ST_OK)
+		return rc;
+	if (db_exec(tx,
+		    "UPDATE work_orders SET org_id = ?, route_due_at = NULL, route_from_org_id = NULL, updated_at = ?, "
+		    "version = version + 1 WHERE id = ? AND version = ?",
+		    pb, 4) != DB_OK)
+		return ST_DB;
+	if (db_changes(tx) == 0)
+		return ST_OK; /* changed meanwhile */
+	if ((rc = wo_counts_move(tx, o.tenant_id, o.org_id, o.status, NULL)) != ST_OK ||
+	    (rc = wo_counts_move(tx, o.tenant_id, o.route_from, NULL, o.status)) != ST_OK)
+		return rc;
+	int64_t outlet = o.org_id;
+	if ((rc = ans_order_load(tx, c->id, &o)) != ST_OK)
+		return rc;
+	principal sys;
+	sys_principal(&o, &sys);
+	if ((rc = add_event(tx, &sys, o.id, "route_timeout",
+			    json_pack("{s:I, s:I, s:I, s:s}", "org_id", (json_int_t)outlet, "to_org_id",
+				      (json_int_t)o.org_id, "minutes", (json_int_t)pol.accept_timeout_min, "reason", why))) !=
+	    ST_OK)
+		return rc;
+	dispatch_policy sp; /* the station's own rule: by hand only, or on to the next outlet */
+	if ((rc = dispatch_policy_resolve_tx(tx, o.tenant_id, o.org_id, o.type, o.priority, &sp)) != ST_OK)
+		return rc;
+	json_decref(sp.weights);
+	if (!strcmp(sp.mode, "manual"))
+		return ST_OK;
+	rc = route_auto(tx, &sys, &o, why);
+	if (rc == ST_OK)
+		c->rerouted++;
+	return rc == ST_CONFLICT || rc == ST_INVALID || rc == ST_FORBIDDEN ? ST_OK : rc; /* nobody else: the station decides */
 }
 
 #define SWEEP_BATCH 100
@@ -293,6 +371,11 @@ int store_dispatch_answers(db *d, int64_t now, int64_t *redispatched, int64_t *r
 		      "SELECT id FROM work_orders WHERE accept_due_at IS NOT NULL AND accept_due_at <= ? AND status = "
 		      "'dispatched' ORDER BY accept_due_at, id LIMIT ?",
 		      now, timeout_fn, &c);
+	if (rc == ST_OK)
+		rc = each(d,
+			  "SELECT id FROM work_orders WHERE route_due_at IS NOT NULL AND route_due_at <= ? AND assignee_id "
+			  "IS NULL ORDER BY route_due_at, id LIMIT ?",
+			  now, route_timeout_fn, &c);
 	/* only tenants with an "auto" policy have orders to look at */
 	if (rc == ST_OK)
 		rc = each(d,
@@ -302,7 +385,7 @@ int store_dispatch_answers(db *d, int64_t now, int64_t *redispatched, int64_t *r
 			  now, auto_fn, &c);
 	*redispatched = c.redispatched;
 	*returned = c.returned;
-	*assigned = c.assigned;
+	*assigned = c.assigned + c.rerouted;
 	return rc;
 }
 

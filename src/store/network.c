@@ -255,13 +255,28 @@ static int route_fn(db_tx *tx, void *arg)
 		return refuse(c->info, ST_CONFLICT, "invalid_transition",
 			      "an order is handed to another organisation before it is dispatched to a technician");
 	if (c->automatic) {
-		db_res *r = NULL;
+		db_res *r = NULL, *tried = NULL;
 		struct cand *cs = NULL;
 		size_t n = 0;
 		rc = candidates_tx(tx, who, &o, &r, &cs, &n);
-		c->to_org = n ? cs[0].id : 0;
+		/* not back to one that declined it or let it time out */
+		dbv pt[] = {VI(who->tenant_id), VI(c->id)};
+		if (rc == ST_OK && db_query(tx,
+					    "SELECT org_id FROM dispatch_attempts WHERE tenant_id = ? AND order_id = ? AND "
+					    "org_id IS NOT NULL",
+					    pt, 2, &tried) != DB_OK)
+			rc = ST_DB;
+		c->to_org = 0;
+		for (size_t i = 0; rc == ST_OK && i < n && !c->to_org; i++) {
+			bool skip = false;
+			for (int k = 0; k < db_rows(tried) && !skip; k++)
+				skip = db_int(tried, k, 0) == cs[i].id;
+			if (!skip)
+				c->to_org = cs[i].id;
+		}
 		free(cs);
 		db_res_free(r);
+		db_res_free(tried);
 		if (rc == ST_OK && !c->to_org)
 			return refuse(c->info, ST_CONFLICT, "no_candidate",
 				      o.brand[0] ? "no organisation of the next level is authorised for this brand and category"
@@ -274,9 +289,24 @@ static int route_fn(db_tx *tx, void *arg)
 	json_t *before = NULL;
 	if ((rc = wo_load_tx(tx, who, c->id, &before)) != ST_OK)
 		return rc;
-	dbv pu[] = {VI(c->to_org), VI(now_ms()), VI(c->id)};
-	if (db_exec(tx, "UPDATE work_orders SET org_id = ?, updated_at = ?, version = version + 1 WHERE id = ?", pu, 3) !=
-	    DB_OK) {
+	/* an outlet has the policy's time to accept (or dispatch) before it goes to the next one */
+	int64_t now = now_ms(), due = 0, minutes = 0;
+	bool to_outlet = !strcmp(next_level(o.holder_type), "outlet");
+	if (to_outlet) {
+		dispatch_policy pol;
+		if ((rc = dispatch_policy_resolve_tx(tx, who->tenant_id, c->to_org, NULL, NULL, &pol)) != ST_OK) {
+			json_decref(before);
+			return rc;
+		}
+		json_decref(pol.weights);
+		minutes = pol.accept_timeout_min;
+		due = now + minutes * store_minute_ms();
+	}
+	dbv pu[] = {VI(c->to_org), VI(now), due ? VI(due) : VN, VI(o.org_id), VI(c->id)};
+	if (db_exec(tx,
+		    "UPDATE work_orders SET org_id = ?, updated_at = ?, version = version + 1, route_due_at = ?, "
+		    "route_from_org_id = ? WHERE id = ?",
+		    pu, 5) != DB_OK) {
 		json_decref(before);
 		return ST_DB;
 	}
@@ -287,6 +317,10 @@ static int route_fn(db_tx *tx, void *arg)
 				 "automatic", c->automatic);
 	if (c->reason && *c->reason)
 		json_object_set_new(data, "reason", json_string(c->reason));
+	if (due) {
+		json_set_time(data, "accept_due_at", due);
+		json_object_set_new(data, "accept_timeout_min", json_integer(minutes));
+	}
 	/* the order may now be outside the caller's subtree (a manufacturer's order at a station):
 	 * the answer is read with the tenant's root scope */
 	principal wide = *who;
@@ -304,12 +338,114 @@ static int route_fn(db_tx *tx, void *arg)
 	return rc;
 }
 
+int network_route_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, int64_t to_org, bool automatic,
+		     const char *reason, json_t **out, st_info *info)
+{
+	struct net_ctx c = {.who = a->who, .a = a, .id = id, .if_match = if_match, .to_org = to_org,
+			    .automatic = automatic, .reason = reason, .info = info};
+	int rc = route_fn(tx, &c);
+	*out = c.out;
+	return rc;
+}
+
 int store_network_route(db *d, const actor *a, int64_t id, int64_t if_match, int64_t to_org, bool automatic,
 			const char *reason, json_t **out, st_info *info)
 {
 	struct net_ctx c = {.who = a->who, .a = a, .id = id, .if_match = if_match, .to_org = to_org,
 			    .automatic = automatic, .reason = reason, .info = info};
 	int rc = db_write(d, route_fn, &c);
+	if (rc != ST_OK) {
+		json_decref(c.out);
+		c.out = NULL;
+	}
+	*out = c.out;
+	return rc;
+}
+
+/* --- the outlet's answer ---------------------------------------------------------------------- */
+
+struct answer_ctx {
+	const actor *a;
+	int64_t id, if_match;
+	bool accept;
+	const char *reason;
+	st_info *info;
+	json_t *out;
+};
+
+/* The order must be at the caller's outlet, handed on by a station and not dispatched yet. */
+static int answer_fn(db_tx *tx, void *arg)
+{
+	struct answer_ctx *c = arg;
+	const principal *who = c->a->who;
+	int rc = wo_lock_tx(tx, who, c->id, c->if_match, c->info, NULL, 0);
+	struct net_order o;
+	if (rc == ST_OK)
+		rc = net_order_load(tx, who, c->id, &o);
+	if (rc != ST_OK)
+		return rc;
+	dbv pq[] = {VI(c->id)};
+	int64_t from = 0, assignee = 0;
+	bool awaited = false;
+	db_res *r;
+	if (db_query(tx, "SELECT route_from_org_id, assignee_id, route_due_at FROM work_orders WHERE id = ?", pq, 1, &r) !=
+	    DB_OK)
+		return ST_DB;
+	from = db_rows(r) && !db_isnull(r, 0, 0) ? db_int(r, 0, 0) : 0;
+	assignee = db_rows(r) && !db_isnull(r, 0, 1) ? db_int(r, 0, 1) : 0;
+	awaited = db_rows(r) && !db_isnull(r, 0, 2);
+	db_res_free(r);
+	/* accepted once; declined (handed back) any time before a technician has it */
+	if (!from || strcmp(o.holder_type, "outlet") || assignee || (c->accept && !awaited) ||
+	    (strcmp(o.status, "new") && strcmp(o.status, "accepted")))
+		return refuse(c->info, ST_CONFLICT, "invalid_transition",
+			      "only an order a station handed to your outlet, not yet dispatched, is accepted or declined");
+	json_t *before = NULL;
+	if ((rc = wo_load_tx(tx, who, c->id, &before)) != ST_OK)
+		return rc;
+	int64_t now = now_ms();
+	json_t *data = json_pack("{s:I}", "org_id", (json_int_t)o.org_id);
+	if (c->accept) {
+		dbv pa[] = {VI(now), VI(c->id)};
+		if (db_exec(tx, "UPDATE work_orders SET route_due_at = NULL, updated_at = ?, version = version + 1 WHERE id = ?",
+			    pa, 2) != DB_OK)
+			rc = ST_DB;
+	} else {
+		json_object_set_new(data, "to_org_id", json_integer(from));
+		json_object_set_new(data, "reason", json_string(c->reason));
+		dbv pd[] = {VI(from), VI(now), VI(c->id)};
+		if (db_exec(tx,
+			    "UPDATE work_orders SET org_id = ?, route_due_at = NULL, route_from_org_id = NULL, updated_at = ?, "
+			    "version = version + 1, auto_next_at = NULL WHERE id = ?",
+			    pd, 3) != DB_OK)
+			rc = ST_DB;
+		if (rc == ST_OK)
+			rc = dispatch_attempt_add_tx(tx, who->tenant_id, c->id, 0, o.org_id, "declined", c->reason);
+		if (rc == ST_OK)
+			rc = wo_counts_move(tx, who->tenant_id, o.org_id, o.status, NULL);
+		if (rc == ST_OK)
+			rc = wo_counts_move(tx, who->tenant_id, from, NULL, o.status);
+	}
+	principal wide = *who; /* a declined order is the station's again: read for the tenant */
+	wide.org_id = wide.root_org_id;
+	if (rc == ST_OK)
+		rc = wo_load_tx(tx, &wide, c->id, &c->out);
+	if (rc == ST_OK)
+		rc = wo_event_add(tx, c->a, c->id, c->accept ? "route_accept" : "route_decline", data, false);
+	if (rc == ST_OK)
+		rc = audit_add(tx, c->a, c->accept ? "route_accept" : "route_decline", "work_order", c->id, before, c->out);
+	if (rc == ST_OK)
+		rc = idem_save(tx, c->a, 200, c->out, NULL);
+	json_decref(data);
+	json_decref(before);
+	return rc;
+}
+
+int store_network_answer(db *d, const actor *a, int64_t id, int64_t if_match, bool accept, const char *reason,
+			 json_t **out, st_info *info)
+{
+	struct answer_ctx c = {.a = a, .id = id, .if_match = if_match, .accept = accept, .reason = reason, .info = info};
+	int rc = db_write(d, answer_fn, &c);
 	if (rc != ST_OK) {
 		json_decref(c.out);
 		c.out = NULL;

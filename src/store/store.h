@@ -596,6 +596,13 @@ int store_dispatch_routes(db *d, const principal *who, int32_t day, int64_t org_
  * nearest and least loaded first), and the hand-over: to_org, or the best candidate when
  * automatic; 409 not_authorised / no_next_level / no_candidate / invalid_transition. */
 int store_network_options(db *d, const principal *who, int64_t id, json_t **out);
+/* The hand-over inside a caller's transaction (the scheduler's automatic routing). */
+int network_route_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, int64_t to_org, bool automatic,
+		     const char *reason, json_t **out, st_info *info);
+/* The outlet's answer to a station's hand-over: accept (route_due_at cleared), or decline with a
+ * reason (back to the station, the outlet remembered so the automatic choice skips it). */
+int store_network_answer(db *d, const actor *a, int64_t id, int64_t if_match, bool accept, const char *reason,
+			 json_t **out, st_info *info);
 int store_network_route(db *d, const actor *a, int64_t id, int64_t if_match, int64_t to_org, bool automatic,
 			const char *reason, json_t **out, st_info *info);
 int dispatch_policy_resolve_tx(db_tx *tx, int64_t tenant_id, int64_t org_id, const char *order_type,

@@ -406,6 +406,7 @@ int wo_transition_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, co
 		   VI(ev == WE_CLOSE ? now : 0),
 		   due ? VI(due) : VN,
 		   VI(ev == WE_DISPATCH || ev == WE_DECLINE || ev == WE_ARRIVE ? 1 : 0),
+		   VI(ev == WE_DISPATCH ? 1 : 0), /* an outlet dispatching has accepted the hand-over */
 		   VI(id),
 		   VI(version)};
 	/* times met are kept once set (the first response stays the first); reopen clears the
@@ -418,8 +419,9 @@ int wo_transition_tx(db_tx *tx, const actor *a, int64_t id, int64_t if_match, co
 			"onsite_at = coalesce(onsite_at, nullif(CAST(? AS BIGINT), 0)), "
 			"completed_at = coalesce(nullif(CAST(? AS BIGINT), 0), completed_at), resolved_at = coalesce(resolved_at, completed_at), "
 			"closed_at = coalesce(nullif(CAST(? AS BIGINT), 0), closed_at), accept_due_at = ?, auto_next_at = NULL, "
-			"late_eta_at = CASE WHEN ? = 1 THEN NULL ELSE late_eta_at END WHERE id = ? AND version = ?",
-			p, 17);
+			"late_eta_at = CASE WHEN ? = 1 THEN NULL ELSE late_eta_at END, "
+			"route_due_at = CASE WHEN ? = 1 THEN NULL ELSE route_due_at END WHERE id = ? AND version = ?",
+			p, 18);
 	if (e != DB_OK) {
 		json_decref(before);
 		json_decref(in.conflicts);

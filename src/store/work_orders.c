@@ -26,7 +26,7 @@
 		"w.sla_breached, w.delivery_json, w.confirmed_at, w.confirm_channel, w.rating, w.rating_comment, " \
 		"(SELECT name FROM users WHERE id = w.assignee_id) AS assignee_name, " \
 		"(SELECT name FROM organizations WHERE id = w.org_id) AS org_name, w.bay_id, w.no_show_at, " \
-		"(SELECT name FROM bays WHERE id = w.bay_id) AS bay_name, w.accept_due_at, w.late_eta_at"
+		"(SELECT name FROM bays WHERE id = w.bay_id) AS bay_name, w.accept_due_at, w.late_eta_at, w.route_due_at"
 
 static json_t *wo_json(const db_res *r, int row)
 {

@@ -3,6 +3,8 @@
 // next candidate by the scheduler (or handed back under a manual policy), an "auto" policy
 // dispatching unassigned orders by itself, "I will be late" (new arrival told to the customer,
 // the appointment moved) or handing the order back, each step kept on the timeline.
+// An outlet answers a station's hand-over: accepts, declines (back to the station, and on to the
+// next outlet), or says nothing (the same after the policy's time).
 // The phone's steps: depart with the ETA in the customer's SMS, complete with the customer's
 // signature, work log and checklist replayed with the same Idempotency-Key applied once.
 // The scheduler runs fast (FUWU_SCHEDULER_TICK_MS=200): a policy minute lasts 2.4 s.
@@ -325,4 +327,63 @@ test("the phone's steps: ETA on departure, the customer's signature on completio
   assert.equal(ev.data.signed_by, '应答客户');
   const img = await admin.get(`/api/v1/attachments/${ev.data.signature_id}`);
   assert.equal(img.status, 200);
+});
+
+test("an outlet answers a station's hand-over: decline → back to the station; no answer → the next outlet; accept", async () => {
+  const outlet2 = await org('应答二网点', parentOrg, 23.2, 113.4);
+  await user('ans_disp2', ['dispatcher'], outlet2);
+  const r = await admin.put('/api/v1/dispatch/policies', { items: [{ org_id: parentOrg, mode: 'suggest', accept_timeout_min: 1 }] });
+  assert.equal(r.status, 200, r.text);
+  const atStation = async () => {
+    const c = await admin.post('/api/v1/work-orders', smallestOrder({ customer: { name: '网络客户', phone: `1370001${String(phoneSeq++).padStart(4, '0')}` }, org_id: parentOrg, lat: 23.13, lon: 113.33 }));
+    assert.equal(c.status, 201, c.text);
+    return (await admin.post(`/api/v1/work-orders/${c.body.id}/accept`, {})).body;
+  };
+  const route = async (o, body) => {
+    const x = await admin.post(`/api/v1/work-orders/${o.id}/route`, body, { 'If-Match': `"${o.version}"` });
+    assert.equal(x.status, 200, x.text);
+    return x.body;
+  };
+  // handed to the first outlet, which declines
+  let o = await route(await atStation(), { org_id: outlet });
+  assert.equal(o.org_id, outlet);
+  assert.ok(o.route_due_at, 'the outlet has a time to answer');
+  assertFieldError(await u.ans_disp.client.post(`/api/v1/work-orders/${o.id}/route/decline`, {}), 'reason');
+  assertProblem(await u.ans_disp2.client.post(`/api/v1/work-orders/${o.id}/route/decline`, { reason: 'x' }), 404, 'not_found', 'another outlet');
+  const d = await u.ans_disp.client.post(`/api/v1/work-orders/${o.id}/route/decline`, { reason: '本周技师不足' });
+  assert.equal(d.status, 200, d.text);
+  assert.equal(d.body.org_id, parentOrg, 'back at the station');
+  assert.equal(d.body.route_due_at, null);
+  const ev = (await timeline(o.id)).find((e) => e.event === 'route_decline');
+  assert.equal(ev.data.reason, '本周技师不足');
+  assert.equal(ev.data.org_id, outlet);
+  // the automatic choice skips the outlet that declined
+  o = await route(await get(o.id), { auto: true });
+  assert.equal(o.org_id, outlet2);
+  // the second outlet says nothing: back to the station; nobody else is left, so it stays there
+  const back = await waitFor('the hand-over timing out', async () => {
+    const w = await get(o.id);
+    return w.org_id === parentOrg ? w : null;
+  });
+  assert.equal(back.route_due_at, null);
+  const to = (await timeline(o.id)).find((e) => e.event === 'route_timeout');
+  assert.equal(to.data.org_id, outlet2);
+  assert.equal(to.actor, null);
+  await sleep(3000);
+  assert.equal((await get(o.id)).org_id, parentOrg, 'no outlet left that has not declined or timed out');
+
+  // another order: the outlet accepts in time and keeps it
+  let o2 = await route(await atStation(), { org_id: outlet2 });
+  assertProblem(await u.ans_disp2.client.post(`/api/v1/work-orders/${o2.id}/route/accept`, {}, { 'If-Match': '"1"' }), 412, 'precondition_failed');
+  const acc = await u.ans_disp2.client.post(`/api/v1/work-orders/${o2.id}/route/accept`, {});
+  assert.equal(acc.status, 200, acc.text);
+  assert.equal(acc.body.route_due_at, null);
+  await sleep(4000);
+  o2 = await get(o2.id);
+  assert.equal(o2.org_id, outlet2, 'accepted: it stays');
+  assert.ok((await timeline(o2.id)).some((e) => e.event === 'route_accept'));
+  // accepting twice, or an order nobody handed over, is refused
+  assertProblem(await u.ans_disp2.client.post(`/api/v1/work-orders/${o2.id}/route/accept`, {}), 409, 'invalid_transition');
+  assertProblem(await u.ans_disp.client.post(`/api/v1/work-orders/${(await order()).id}/route/accept`, {}), 409, 'invalid_transition');
+  await policy('suggest', 30);
 });
