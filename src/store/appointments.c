@@ -768,6 +768,11 @@ static int day_lock(db_tx *tx, int64_t tenant, int32_t day)
 	                                                                                                   : ST_DB;
 }
 
+int appt_day_lock_tx(db_tx *tx, const principal *who, int64_t start_ms)
+{
+	return day_lock(tx, who->tenant_id, local_day_of(who->tz_offset_min, start_ms));
+}
+
 /* The customer hears of it (the outbox). */
 static int appt_notify(db_tx *tx, const actor *a, json_t *order, const char *tmpl, int64_t start_ms, int64_t end_ms,
                        const char *bay_name)

@@ -639,6 +639,9 @@ int store_wo_late(db *d, const actor *a, int64_t id, int64_t if_match, json_t *b
 struct dsp_tech;
 typedef struct tech_pool tech_pool;
 int tech_pool_load(db_tx *tx, const principal *who, int64_t day_start, tech_pool **out);
+/* Bookings of one local day (of start_ms) wait for each other here on PostgreSQL, so a check of
+ * free time read after it holds at commit: booking, and dispatching with an appointment. */
+int appt_day_lock_tx(db_tx *tx, const principal *who, int64_t start_ms);
 const struct dsp_tech *tech_pool_techs(const tech_pool *tp, size_t *n);
 bool tech_pool_skills_known(const tech_pool *tp, size_t i);
 bool tech_pool_shifts_known(const tech_pool *tp, size_t i);

@@ -107,7 +107,13 @@ static int dispatch_check(db_tx *tx, const principal *who, int64_t id, int64_t t
 	ms_from_iso(json_string_value(json_object_get(in->body, "appointment_start")), &in->appt[0]);
 	ms_from_iso(json_string_value(json_object_get(in->body, "appointment_end")), &in->appt[1]);
 	json_t *conf = NULL;
-	int rc = dispatch_conflicts_tx(tx, who, id, tech, in->appt[0], in->appt[1], &conf);
+	/* a timed visit: concurrent bookings and dispatches of the same day are checked one by one */
+	int64_t when = in->appt[0];
+	if (!when)
+		ms_from_iso(json_string_value(json_object_get(in->order, "appointment_start_at")), &when);
+	int rc = when ? appt_day_lock_tx(tx, who, when) : ST_OK;
+	if (rc == ST_OK)
+		rc = dispatch_conflicts_tx(tx, who, id, tech, in->appt[0], in->appt[1], &conf);
 	if (rc == ST_FORBIDDEN) {
 		snprintf(info->detail, sizeof info->detail, "the technician is not in your organisation");
 		return rc;

@@ -387,3 +387,24 @@ test("an outlet answers a station's hand-over: decline → back to the station; 
   assertProblem(await u.ans_disp.client.post(`/api/v1/work-orders/${(await order()).id}/route/accept`, {}), 409, 'invalid_transition');
   await policy('suggest', 30);
 });
+
+test('dispatchers book the same technician for the same slot at once: one wins, the others are told why', async () => {
+  await policy('suggest', 30);
+  for (let round = 0; round < 3; round++) {
+    const start = new Date(Date.now() + (2 + round) * 86400e3);
+    start.setUTCHours(2, 0, 0, 0); // 10:00 Beijing, a day ahead
+    const end = new Date(start.getTime() + 3600e3);
+    const orders = [];
+    for (let i = 0; i < 4; i++) orders.push(await order());
+    const send = (o) => admin.post(`/api/v1/work-orders/${o.id}/dispatch`, {
+      assignee_id: u.ans_c.id, appointment_start: start.toISOString(), appointment_end: end.toISOString(),
+    }, { 'If-Match': `"${o.version}"` });
+    const res = await Promise.all(orders.map(send));
+    const codes = res.map((r) => r.status).sort();
+    assert.deepEqual(codes, [200, 409, 409, 409], res.map((r) => r.text.slice(0, 120)).join(' | '));
+    for (const lost of res.filter((r) => r.status === 409)) {
+      assert.equal(lost.body.code, 'dispatch_conflict');
+      assert.ok(lost.body.conflicts.includes('double_booked'), JSON.stringify(lost.body));
+    }
+  }
+});
