@@ -96,21 +96,6 @@ void h_wo_late(req *r)
 		verr_add(&v, "eta", "required", "say when you will arrive (eta), or hand the order back (handover)");
 	if (why && !*why)
 		verr_add(&v, "reason", "required", "a reason is required");
-	if (verr_reply(&v, r))
-		return;
-	int64_t ver = req_if_match(r);
-	if (ver < 0)
-		return;
-	actor a;
-	char hash[65];
-	if (!actor_begin(r, &a, hash))
-		return;
-	st_info info = {0};
-	json_t *o = NULL;
-	int rc = store_wo_late(r->db, &a, id, ver, r->json, &o, &info);
-	if (rc != ST_OK) {
-		reply_store(r, rc, &info, "work order");
-		return;
-	}
-	reply_record(r, 200, o, NULL);
+	if (!verr_reply(&v, r))
+		api_update(r, id, store_wo_late, "work order");
 }
