@@ -21,6 +21,9 @@ export const NEXT = {
   waiting_customer: ['resume'],
 }
 
+// The quick reasons offered for declining (mobile.decline.r.*).
+export const DECLINE_REASONS = ['conflict', 'far', 'skill', 'sick']
+
 export const WORKING = ['in_service', 'waiting_parts', 'waiting_customer']
 export const OPEN = ['dispatched', 'taken', 'on_the_way', 'in_service', 'waiting_parts', 'waiting_customer']
 
