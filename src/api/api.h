@@ -227,4 +227,9 @@ void h_appt_cancel(req *r);
 void h_appt_no_show(req *r);
 void h_appt_reminders(req *r);
 
+/* the day's plan of a team with the route optimiser (issue 5 item 8, issue 6 item 4; dispatch_plan.c) */
+void h_dispatch_plan(req *r);
+void h_dispatch_plan_apply(req *r);
+void h_dispatch_routes_engine(req *r);
+
 #endif

@@ -685,6 +685,34 @@ int store_appt_board(db *d, const principal *who, int32_t day, int64_t org_id, j
  * and appointment time once: an SMS through the outbox. tenant_id 0 = every tenant. */
 int store_appt_reminders(db *d, int64_t tenant_id, int32_t day, int64_t *sent);
 
+/* --- the day's plan of a team (dispatch_plan.c; issue 5 item 8, issue 6 item 4) ---
+ * The route optimiser over a team's day (domain/dispatch_plan.h): the technicians of the
+ * subtree of org_id with their shifts, lunch, leave and position; the day's orders dispatched
+ * or taken to them (appointment that day, or none) and, with_unassigned, the team's orders
+ * without a technician that have an appointment that day. keep mode orders each technician's
+ * visits, team mode may move orders to a technician the dispatch rules allow. */
+typedef struct plan_opts {
+	int32_t day;          /* civil day in the tenant's zone */
+	int64_t org_id;       /* 0: the caller's subtree; outside it → ST_NOT_FOUND */
+	int mode;             /* enum dpl_mode */
+	bool with_unassigned;
+	bool from_now;        /* today: nothing planned before now */
+} plan_opts;
+/* {date, mode, engine, routes:[{technician_id, name, working, work_start_at, breaks, visits:[{order_id,
+ * number, version, arrival_at, start_at, end_at, travel_min, km, from_technician_id, moved, …}], before,
+ * unplanned, km_before, km_after, travel_min_before, travel_min_after, before_feasible}], unassigned:
+ * [{order_id, version, technician_id, reason_code, reason}], totals, seconds, iterations}. ST_INVALID
+ * (field org_id) for a team with more than 500 orders that day. */
+int store_dispatch_plan(db *d, const principal *who, const plan_opts *opt, json_t **out, st_info *info);
+/* in (checked): {date, org_id?, include_unassigned?, routes:[{technician_id, visits:[{order_id,
+ * version}]}], unassigned?:[{order_id, version}]} — every order of the plan with the version it was
+ * made with. One transaction: 404 / 412 for an order out of scope or changed, 409 plan_outdated
+ * (the day's orders changed), not_working, dispatch_conflict, plan_late; else each order that
+ * changes technician is re-dispatched (timeline reason "route plan"), each order without an
+ * appointment gets its planned visit as one. → {orders:[{order_id, technician_id, change, version,
+ * start_at, end_at}], moved, timed, unchanged}. */
+int store_dispatch_plan_apply(db *d, const actor *a, json_t *in, json_t **out, st_info *info);
+
 /* Shared helpers (store_util.c) */
 json_t *row_json(const db_res *r, int row);        /* column name → typed value */
 void json_set_time(json_t *o, const char *key, int64_t ms);
