@@ -206,7 +206,6 @@ void order_query(req *r, verr *v, int64_t *order);
 void h_dispatch_suggestions(req *r);
 void h_wo_late(req *r);
 void h_dispatch_board(req *r);
-void h_dispatch_routes(req *r);
 /* network.c */
 void h_network_options(req *r);
 void h_wo_route(req *r);

@@ -66,11 +66,6 @@ void h_dispatch_board(req *r)
 }
 
 /* GET /api/v1/dispatch/routes: each technician's visits of the day in route order */
-void h_dispatch_routes(req *r)
-{
-	day_view(r, store_dispatch_routes, "organisation");
-}
-
 static const struct field late_fields[] = {
 	{"eta", F_STR, false, 40, NULL, true},
 	{"reason", F_STR, true, 500, NULL, false},
