@@ -725,8 +725,6 @@ static int lite_run(prefilter *f, struct lite_sql *q)
 	}
 	db_res_free(r);
 	buf_free(&q->sql);
-	if (!f->n) /* nobody in the box: f->l may still be NULL */
-		return rc;
 	qsort(f->l, f->n, sizeof *f->l, lite_cmp_id);
 	size_t w = 0;
 	for (size_t i = 0; i < f->n; i++) {
