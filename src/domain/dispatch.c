@@ -344,35 +344,6 @@ unsigned dsp_eval(const dsp_order *o, const dsp_tech *t, const dsp_params *p, in
 	return 0;
 }
 
-double dsp_bound(const dsp_order *o, const dsp_params *p, int64_t now, double km, int level, int score,
-		 int64_t not_before)
-{
-	dsp_tech t = {.level = level, .score = score}; /* no open orders, nothing booked: balance at its best */
-	int64_t travel = dsp_travel_s(p, km, o->region);
-	int64_t ready = now > o->win_start ? now : o->win_start;
-	/* dsp_eval's start is at least now + travel, the window's start and the shift's */
-	int64_t start = now + (travel > 0 ? travel : 0);
-	start = start > o->win_start ? start : o->win_start;
-	start = start > not_before ? start : not_before;
-	dsp_weights w;
-	dsp_order_weights(o, &w);
-	return dsp_combine(p, &w, dsp_term_near(travel < 0 ? p->unknown_travel_s : travel), dsp_term_balance(&t),
-			   dsp_term_status(&t), dsp_term_outcome(&t), dsp_term_soon(start - ready));
-}
-
-/* Outside the latitudes: further than km along a meridian. Inside them but outside the
- * longitudes: further than km along the parallel of the largest latitude in the box, which
- * the great circle undercuts by far less than 1% within 1000 km. */
-void dsp_box(double lat, double lon, double km, double box[4])
-{
-	double dlat = km / DSP_KM_PER_DEG, top = fabs(lat) + dlat;
-	double dlon = top >= 89 ? 360 : km / (DSP_KM_PER_DEG * cos(top * M_PI / 180));
-	box[0] = lat - dlat;
-	box[1] = lat + dlat;
-	box[2] = dlon >= 180 ? -360 : lon - dlon;
-	box[3] = dlon >= 180 ? 360 : lon + dlon;
-}
-
 static bool better(const dsp_candidate *a, const dsp_candidate *b)
 {
 	if (a->score != b->score)

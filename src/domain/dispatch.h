@@ -197,26 +197,6 @@ size_t dsp_rank(const dsp_order *o, const dsp_tech *techs, size_t n, const dsp_p
 		dsp_candidate *out, size_t top_n);
 
 /*
- * Bounds for a pre-filter: a store that loads only the technicians who can rank, not all.
- *
- *   dsp_bound  no technician km away (NAN: unknown) with this level and outcome score, who
- *              cannot start before not_before (their first shift of the day; 0: unknown), can
- *              score more for the order at `now` than this, whatever their open orders,
- *              bookings and leave (the balance term at its best, the start at its earliest).
- *              With km a lower bound of the distance, DSP_LEVEL_MAX, DSP_SCORE_MAX and 0 it
- *              bounds everybody that far or further.
- *   dsp_box    box[0..3] = south, north, west, east edges of a box about km each way around
- *              (lat, lon): every point outside it is at least DSP_BOX_SLACK × km away (km ≤ 1000;
- *              all longitudes near the poles).
- */
-#define DSP_LEVEL_MAX 5
-#define DSP_SCORE_MAX 100
-#define DSP_BOX_SLACK 0.99
-double dsp_bound(const dsp_order *o, const dsp_params *p, int64_t now, double km, int level, int score,
-		 int64_t not_before);
-void dsp_box(double lat, double lon, double km, double box[4]);
-
-/*
  * The spatial index: a uniform grid of ≈cell_km square cells (0 → 2 km) over the technicians
  * with a position, and a per-city list (home and service regions) for the rest and for orders
  * without a position. Search walks rings of cells outward and stops when no technician further

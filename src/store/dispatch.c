@@ -1,9 +1,8 @@
 /*
  * dispatch.c — dispatch (DOMAIN §4) over the store: the technicians a dispatcher may choose
  * from, loaded into the pure engine's structs (domain/dispatch.h) for one day, and what is
- * built on them: ranked suggestions for an order (loading only the technicians who can rank:
- * "the suggestions' pre-filter" below), the conflict check of a manual dispatch, and the
- * dispatcher's board of the day.
+ * built on them: ranked suggestions for an order, the conflict check of a manual dispatch,
+ * and the dispatcher's board of the day.
  *
  * A technician nobody has configured yet (no profile, no skills, no shifts) is not refused
  * for what is not known: no profile → on duty; no skill recorded → the skill is not checked
@@ -28,7 +27,7 @@
 typedef struct pool {
 	dsp_tech *t;
 	size_t n;
-	db_res *users, *lists, *certs, *brands, *times, *leave, *booked; /* the query results */
+	db_res *users, *skills, *certs, *brands, *shifts, *leave, *booked;
 	dsp_skill *sk;
 	dsp_cert *ce;
 	dsp_auth *au;
@@ -45,10 +44,10 @@ typedef struct pool {
 static void pool_free(pool *p)
 {
 	db_res_free(p->users);
-	db_res_free(p->lists);
+	db_res_free(p->skills);
 	db_res_free(p->certs);
 	db_res_free(p->brands);
-	db_res_free(p->times);
+	db_res_free(p->shifts);
 	db_res_free(p->leave);
 	db_res_free(p->booked);
 	free(p->t);
@@ -78,88 +77,22 @@ static size_t tech_index(const pool *p, int64_t user_id)
 	return lo < p->n && p->t[lo].id == user_id ? lo : SIZE_MAX;
 }
 
-/* A set of technicians as one parameter, so that a statement's text is the same whatever the
- * set (SQLite keeps it prepared; PostgreSQL binds at most 64 parameters): a JSON array read by
- * json_each on SQLite, an array literal on PostgreSQL. */
-typedef struct idset {
-	buf list;    /* "17,42" */
-	char *param; /* "[17,42]" or "{17,42}", made by idset_param */
-	size_t n;
-	bool pg;
-} idset;
-
-static void idset_init(idset *s, db_tx *tx)
-{
-	memset(s, 0, sizeof *s);
-	buf_init(&s->list, 0);
-	s->pg = db_tx_kind(tx) == DB_PG;
-}
-
-static void idset_add(idset *s, int64_t id)
-{
-	buf_printf(&s->list, "%s%lld", s->n++ ? "," : "", (long long)id);
-}
-
-static dbv idset_param(idset *s)
-{
-	free(s->param);
-	s->param = xasprintf(s->pg ? "{%s}" : "[%s]", s->n ? s->list.data : "");
-	return VT(s->param);
-}
-
-static void idset_free(idset *s)
-{
-	buf_free(&s->list);
-	free(s->param);
-	s->param = NULL;
-}
-
-/* " IN the set" for the engine: "col" IN_SET(tx) with the set's parameter. */
-static const char *in_set(db_tx *tx)
-{
-	return db_tx_kind(tx) == DB_PG ? " = ANY(CAST(? AS BIGINT[]))" : " IN (SELECT value FROM json_each(?))";
-}
-
-/* head, then " AND col IN the set" when there is one (its parameter after head's), then tail;
- * caller frees. */
-static char *sql_in(db_tx *tx, const char *head, const char *col, bool in, const char *tail)
-{
-	return in ? xasprintf("%s AND %s%s%s", head, col, in_set(tx), tail) : xasprintf("%s%s", head, tail);
-}
-
+/* Runs a query of rows ordered by user id (column 0) and calls fill for the rows of the
+ * technicians in the pool, giving each technician's first slot index. */
 typedef void (*row_fill)(pool *p, dsp_tech *t, const db_res *r, int row, size_t *k);
 
-/* One list a query fills: the rows of kind n (their last column) go through fill into slots of
- * `item` bytes (0: none), each technician's first slot index given. */
-typedef struct tech_list {
-	row_fill fill;
-	size_t item;
-	void **arr;
-} tech_list;
-
-/* Runs sql (rows by kind, then user id in column 0) and fills lists[kind − 1] for the rows of
- * the technicians in the pool. */
-static int per_tech(db_tx *tx, pool *p, const char *sql, const dbv *args, int nargs, db_res **keep,
-		    const tech_list *lists, int n_lists)
+static int per_tech(db_tx *tx, pool *p, const char *sql, const dbv *args, int nargs, db_res **keep, size_t item,
+		    void **arr, row_fill fill)
 {
 	if (db_query(tx, sql, args, nargs, keep) != DB_OK)
 		return ST_DB;
-	const db_res *r = *keep;
-	int rows = db_rows(r), last = db_cols(r) - 1;
-	size_t count[4] = {0}, k[4] = {0};
+	int rows = db_rows(*keep);
+	*arr = xcalloc((size_t)rows + 1, item * 2); /* shifts with a break take two spans */
+	size_t k = 0;
 	for (int i = 0; i < rows; i++) {
-		int64_t kind = db_int(r, i, last);
-		if (kind >= 1 && kind <= n_lists)
-			count[kind - 1]++;
-	}
-	for (int l = 0; l < n_lists; l++)
-		if (lists[l].item && count[l]) /* kinds the query does not hold keep their slots */
-			*lists[l].arr = xcalloc(count[l] + 1, lists[l].item * 2); /* shifts with a break take two spans */
-	for (int i = 0; i < rows; i++) {
-		int64_t kind = db_int(r, i, last);
-		size_t ti = tech_index(p, db_int(r, i, 0));
-		if (kind >= 1 && kind <= n_lists && ti != SIZE_MAX)
-			lists[kind - 1].fill(p, &p->t[ti], r, i, &k[kind - 1]);
+		size_t ti = tech_index(p, db_int(*keep, i, 0));
+		if (ti != SIZE_MAX)
+			fill(p, &p->t[ti], *keep, i, &k);
 	}
 	return ST_OK;
 }
@@ -195,10 +128,10 @@ static void fill_brand(pool *p, dsp_tech *t, const db_res *r, int row, size_t *k
 	t->n_auths++;
 }
 
-/* Weekday of the day starting at day_start, 1 = Monday (1970-01-01 was a Thursday). */
-static int day_weekday(int64_t day_start, int tz_min)
+/* Weekday of the pool's day, 1 = Monday (1970-01-01 was a Thursday). */
+static int pool_weekday(const pool *p, int tz_min)
 {
-	int64_t day = (day_start + (int64_t)tz_min * 60) / 86400;
+	int64_t day = (p->day_start + (int64_t)tz_min * 60) / 86400;
 	return (int)(((day + 3) % 7 + 7) % 7) + 1;
 }
 
@@ -244,179 +177,49 @@ static void fill_booking(pool *p, dsp_tech *t, const db_res *r, int row, size_t 
 		t->booked_min += (int)((e < p->day_end ? e : p->day_end) - (s > p->day_start ? s : p->day_start)) / 60;
 }
 
-static void fill_open(pool *p, dsp_tech *t, const db_res *r, int row, size_t *k)
-{
-	(void)p;
-	(void)k;
-	t->open_orders = (int)db_int(r, row, 1);
-}
-
-/* The regions of a technician's service area: a JSON array of codes or city names, parsed
- * (NULL if there is none). */
-static json_t *regions_parse(const char *json)
+/* The regions of a technician's service area: a JSON array of codes or city names. */
+static void regions_set(pool *p, dsp_tech *t, const char *json, size_t *k)
 {
 	json_t *a = json ? json_loads(json, 0, NULL) : NULL;
-	if (json_is_array(a) && json_array_size(a))
-		return a;
-	json_decref(a);
-	return NULL;
-}
-
-/* Points the technician's regions into p->regions from *k on; the pool keeps the array. */
-static void regions_set(pool *p, dsp_tech *t, json_t *a, size_t *k)
-{
-	if (!a)
+	if (json_is_array(a) && json_array_size(a)) {
+		t->regions = &p->regions[*k];
+		size_t i;
+		json_t *v;
+		json_array_foreach(a, i, v) if (json_is_string(v) && *k < p->n * 8)
+		{
+			p->regions[(*k)++] = json_string_value(v);
+			t->n_regions++;
+		}
+		json_array_append_new(p->regions_json, a); /* keeps the strings */
 		return;
-	t->regions = &p->regions[*k];
-	size_t i;
-	json_t *v;
-	json_array_foreach(a, i, v) if (json_is_string(v))
-	{
-		p->regions[(*k)++] = json_string_value(v);
-		t->n_regions++;
 	}
-	json_array_append_new(p->regions_json, a);
+	json_decref(a);
 }
 
-/* A technician's position: the one their phone reported, else their base, else their
- * organisation's; each a pair (half a pair is no position). The suggestions' pre-filter
- * finds technicians by the same pairs. */
-#define POS_KNOWN "(p.pos_lat IS NOT NULL AND p.pos_lon IS NOT NULL)"
-#define BASE_KNOWN "(p.base_lat IS NOT NULL AND p.base_lon IS NOT NULL)"
-#define ORG_KNOWN "(o.lat IS NOT NULL AND o.lon IS NOT NULL)"
-#define TECH_AT(c) \
-	"CASE WHEN " POS_KNOWN " THEN p.pos_" c " WHEN " BASE_KNOWN " THEN p.base_" c " WHEN " ORG_KNOWN " THEN o." c " END"
-/* The active technicians of the caller's subtree (tenant, org path). "technician" among the
- * comma-separated roles, spelt so that PostgreSQL estimates it from the column's statistics
- * (it takes (',' || roles || ',') LIKE … for nearly nobody and plans for that); the partial
- * index users_technicians (migration 0015) has the same test. */
-#define IS_TECHNICIAN                                                                                      \
-	"(u.roles LIKE 'technician' OR u.roles LIKE 'technician,%' OR u.roles LIKE '%,technician' OR u.roles " \
-	"LIKE '%,technician,%') AND u.status = 'active'"
-#define TECH_IN_SCOPE "u.tenant_id = ? AND o.path LIKE ? || '%' AND " IS_TECHNICIAN
-
-/* What the pool holds of each technician besides the user row, a query a kind (or, for a set,
- * a UNION of kinds: the last column tells): skills, certificates, brands; shifts, leave, open
- * orders; the day's bookings. */
-#define Q_SKILLS "SELECT user_id, skill, CAST(level AS TEXT), 1 FROM tech_skills WHERE tenant_id = ?"
-#define Q_CERTS "SELECT user_id, skill, expires_on, 2 FROM tech_certs WHERE tenant_id = ?"
-#define Q_BRANDS "SELECT user_id, brand, category, 3 FROM tech_brands WHERE tenant_id = ?"
-#define Q_SHIFTS                                                                                               \
-	"SELECT user_id, weekday, start_min, end_min, break_start_min, break_end_min, 1 FROM tech_shifts WHERE " \
-	"tenant_id = ?"
-#define Q_LEAVE                                                                                               \
-	"SELECT user_id, from_at, to_at, NULL, NULL, NULL, 2 FROM tech_leave WHERE tenant_id = ? AND to_at > ? AND " \
-	"from_at < ?"
-#define Q_OPEN(assigned)                                                                                    \
-	"SELECT assignee_id, count(*), NULL, NULL, NULL, NULL, 3 FROM work_orders WHERE tenant_id = ? AND " assigned \
-	"status IN " OPEN_STATES
-/* The day's bookings: by the appointment index for the whole subtree, by the assignee's for
- * a set. */
-#define Q_BOOKED(assigned, starts)                                                                      \
-	"SELECT assignee_id, id, appointment_start, appointment_end, lat, lon, region, 1 FROM work_orders WHERE " \
-	"tenant_id = ? AND " assigned "status IN " OPEN_STATES " AND " starts " < ? AND "                     \
-	"COALESCE(appointment_end, appointment_start + 3600000) > ?"
-
-/* The whole subtree: a query each, in the order the board shows them. */
-static int pool_lists_all(db_tx *tx, const principal *who, pool *p)
-{
-	dbv pt[] = {VI(who->tenant_id)}, pw[] = {VI(who->tenant_id), VI(p->day_start * 1000), VI(p->day_end * 1000)},
-	    pb[] = {VI(who->tenant_id), VI(p->day_end * 1000), VI(p->day_start * 1000)};
-	tech_list sk = {fill_skill, sizeof *p->sk, (void **)&p->sk}, ce = {fill_cert, sizeof *p->ce, (void **)&p->ce},
-		  br = {fill_brand, sizeof *p->au, (void **)&p->au}, sh = {fill_shift, sizeof *p->sh, (void **)&p->sh},
-		  lv = {fill_leave, sizeof *p->lv, (void **)&p->lv}, op = {fill_open, 0, NULL},
-		  bk = {fill_booking, sizeof *p->bk, (void **)&p->bk};
-	tech_list lists[] = {sk, ce, br}, times[] = {sh, lv, op};
-	int rc = per_tech(tx, p, Q_SKILLS " ORDER BY user_id, skill", pt, 1, &p->lists, lists, 3);
-	if (rc == ST_OK)
-		rc = per_tech(tx, p, Q_CERTS " ORDER BY user_id, id", pt, 1, &p->certs, lists, 3);
-	if (rc == ST_OK)
-		rc = per_tech(tx, p, Q_BRANDS " ORDER BY user_id", pt, 1, &p->brands, lists, 3);
-	if (rc == ST_OK)
-		rc = per_tech(tx, p, Q_SHIFTS " ORDER BY user_id, weekday", pt, 1, &p->times, times, 3);
-	if (rc == ST_OK)
-		rc = per_tech(tx, p, Q_LEAVE " ORDER BY user_id, from_at", pw, 3, &p->leave, times, 3);
-	if (rc == ST_OK)
-		rc = per_tech(tx, p,
-			      Q_BOOKED("assignee_id IS NOT NULL AND ",
-				       "appointment_start") " ORDER BY assignee_id, appointment_start",
-			      pb, 3, &p->booked, &bk, 1);
-	db_res *r = NULL;
-	if (rc == ST_OK) /* open orders per technician: one grouped query over the assignee index */
-		rc = per_tech(tx, p, Q_OPEN("assignee_id IS NOT NULL AND ") " GROUP BY assignee_id", pt, 1, &r, times, 3);
-	db_res_free(r);
-	return rc;
-}
-
-/* A set of technicians: three queries, the set a parameter of each UNION branch. */
-static int pool_lists_set(db_tx *tx, const principal *who, pool *p, const dbv *set)
-{
-	const char *in = in_set(tx);
-	dbv t = VI(who->tenant_id), pl[] = {t, *set, t, *set, t, *set},
-	    pt[] = {t, *set, t, VI(p->day_start * 1000), VI(p->day_end * 1000), *set, t, *set},
-	    pb[] = {t, VI(p->day_end * 1000), VI(p->day_start * 1000), *set};
-	tech_list lists[] = {{fill_skill, sizeof *p->sk, (void **)&p->sk},
-			     {fill_cert, sizeof *p->ce, (void **)&p->ce},
-			     {fill_brand, sizeof *p->au, (void **)&p->au}},
-		  times[] = {{fill_shift, sizeof *p->sh, (void **)&p->sh},
-			     {fill_leave, sizeof *p->lv, (void **)&p->lv},
-			     {fill_open, 0, NULL}},
-		  bk = {fill_booking, sizeof *p->bk, (void **)&p->bk};
-	char *sql = xasprintf(Q_SKILLS " AND user_id%s UNION ALL " Q_CERTS " AND user_id%s UNION ALL " Q_BRANDS
-				       " AND user_id%s ORDER BY 4, 1",
-			      in, in, in);
-	int rc = per_tech(tx, p, sql, pl, 6, &p->lists, lists, 3);
-	free(sql);
-	sql = xasprintf(Q_SHIFTS " AND user_id%s UNION ALL " Q_LEAVE " AND user_id%s UNION ALL " Q_OPEN("")
-			" AND assignee_id%s GROUP BY assignee_id ORDER BY 7, 1",
-			in, in, in);
-	if (rc == ST_OK)
-		rc = per_tech(tx, p, sql, pt, 8, &p->times, times, 3);
-	free(sql);
-	/* "+appointment_start": by the assignee's index, not the day's appointments */
-	sql = xasprintf(Q_BOOKED("", "+appointment_start") " AND assignee_id%s", in);
-	if (rc == ST_OK)
-		rc = per_tech(tx, p, sql, pb, 4, &p->booked, &bk, 1);
-	free(sql);
-	return rc;
-}
-
-/* The technicians of the caller's subtree (or of the set ids, in it) with everything of day
+/* The technicians of the caller's subtree (or only `only`), with everything of day
  * [day_start, day_start + 1 day). */
-static int pool_load_set(db_tx *tx, const principal *who, int64_t day_start, idset *ids, pool *p)
+static int pool_load(db_tx *tx, const principal *who, int64_t day_start, int64_t only, pool *p)
 {
 	memset(p, 0, sizeof *p);
 	p->day_start = day_start;
 	p->day_end = day_start + 86400;
 	p->regions_json = json_array();
-	p->whole_day = (dsp_span){p->day_start, p->day_end};
-	if (ids && !ids->n)
-		return ST_OK; /* nobody */
-	dbv idv = ids ? idset_param(ids) : VN, *set = ids ? &idv : NULL;
-	dbv pu[] = {VI(who->tenant_id), VT(who->org_path), idv};
-#define POOL_USERS(scope)                                                                                       \
-	"SELECT u.id, u.org_id, o.city, " TECH_AT("lat") ", " TECH_AT("lon") ", p.area_radius_km, p.area_regions_json, " \
-	"COALESCE(p.on_duty, 1), COALESCE(p.level, 1), COALESCE(p.score_x100, 7000), u.name, o.name FROM users u JOIN "  \
-	"organizations o ON o.id = u.org_id LEFT JOIN tech_profiles p ON p.tenant_id = u.tenant_id AND p.user_id = u.id " \
-	"WHERE " scope
-	/* A set: by their ids ("+" keeps SQLite, which has no statistics, off the tenant's index). */
-	char *sql = sql_in(tx, set ? POOL_USERS("+" TECH_IN_SCOPE) : POOL_USERS(TECH_IN_SCOPE), "u.id", set,
-			   " ORDER BY u.id");
-	int rc = db_query(tx, sql, pu, ids ? 3 : 2, &p->users) == DB_OK ? ST_OK : ST_DB;
-	free(sql);
-	if (rc != ST_OK)
-		return rc;
+	dbv pu[] = {VI(who->tenant_id), VT(who->org_path), VI(only), VI(only)};
+	if (db_query(tx,
+		     "SELECT u.id, u.org_id, o.city, COALESCE(p.pos_lat, p.base_lat, o.lat), COALESCE(p.pos_lon, p.base_lon, o.lon), "
+		     "p.area_radius_km, p.area_regions_json, COALESCE(p.on_duty, 1), COALESCE(p.level, 1), "
+		     "COALESCE(p.score_x100, 7000), u.name, o.name FROM users u JOIN organizations o ON o.id = u.org_id "
+		     "LEFT JOIN tech_profiles p ON p.tenant_id = u.tenant_id AND p.user_id = u.id "
+		     "WHERE u.tenant_id = ? AND o.path LIKE ? || '%' AND (',' || u.roles || ',') LIKE '%,technician,%' "
+		     "AND u.status = 'active' AND (? = 0 OR u.id = ?) ORDER BY u.id",
+		     pu, 4, &p->users) != DB_OK)
+		return ST_DB;
 	p->n = (size_t)db_rows(p->users);
 	p->t = xcalloc(p->n + 1, sizeof *p->t);
+	p->regions = xcalloc(p->n * 8 + 1, sizeof *p->regions);
 	p->configured_skills = xcalloc(p->n + 1, sizeof(bool));
 	p->configured_shifts = xcalloc(p->n + 1, sizeof(bool));
-	json_t **regions = xcalloc(p->n + 1, sizeof *regions);
-	size_t n_regions = 0, kr = 0;
-	for (size_t i = 0; i < p->n; i++) {
-		regions[i] = regions_parse(db_text(p->users, (int)i, 6));
-		n_regions += json_array_size(regions[i]);
-	}
-	p->regions = xcalloc(n_regions + 1, sizeof *p->regions);
+	size_t kr = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		const db_res *r = p->users;
 		int row = (int)i;
@@ -427,34 +230,62 @@ static int pool_load_set(db_tx *tx, const principal *who, int64_t day_start, ids
 		t->lat = db_isnull(r, row, 3) ? NAN : db_real(r, row, 3);
 		t->lon = db_isnull(r, row, 4) ? NAN : db_real(r, row, 4);
 		t->radius_km = db_isnull(r, row, 5) ? 0 : (double)db_int(r, row, 5);
-		regions_set(p, t, regions[i], &kr);
+		regions_set(p, t, db_text(r, row, 6), &kr);
 		t->on_duty = db_int(r, row, 7) != 0;
 		t->level = (int)db_int(r, row, 8);
 		t->score = (int)(db_int(r, row, 9) / 100);
 	}
-	free(regions);
-	p->weekday = day_weekday(p->day_start, who->tz_offset_min);
-	rc = set ? pool_lists_set(tx, who, p, set) : pool_lists_all(tx, who, p);
+	dbv pt[] = {VI(who->tenant_id)};
+	int rc = per_tech(tx, p, "SELECT user_id, skill, level FROM tech_skills WHERE tenant_id = ? ORDER BY user_id, skill",
+			  pt, 1, &p->skills, sizeof *p->sk, (void **)&p->sk, fill_skill);
+	if (rc == ST_OK)
+		rc = per_tech(tx, p, "SELECT user_id, skill, expires_on FROM tech_certs WHERE tenant_id = ? ORDER BY user_id, id",
+			      pt, 1, &p->certs, sizeof *p->ce, (void **)&p->ce, fill_cert);
+	if (rc == ST_OK)
+		rc = per_tech(tx, p, "SELECT user_id, brand, category FROM tech_brands WHERE tenant_id = ? ORDER BY user_id",
+			      pt, 1, &p->brands, sizeof *p->au, (void **)&p->au, fill_brand);
+	p->weekday = pool_weekday(p, who->tz_offset_min);
+	if (rc == ST_OK)
+		rc = per_tech(tx, p,
+			      "SELECT user_id, weekday, start_min, end_min, break_start_min, break_end_min FROM tech_shifts "
+			      "WHERE tenant_id = ? ORDER BY user_id, weekday",
+			      pt, 1, &p->shifts, sizeof *p->sh, (void **)&p->sh, fill_shift);
+	dbv pw[] = {VI(who->tenant_id), VI(p->day_start * 1000), VI(p->day_end * 1000)};
+	if (rc == ST_OK)
+		rc = per_tech(tx, p,
+			      "SELECT user_id, from_at, to_at FROM tech_leave WHERE tenant_id = ? AND to_at > ? AND from_at < ? "
+			      "ORDER BY user_id, from_at",
+			      pw, 3, &p->leave, sizeof *p->lv, (void **)&p->lv, fill_leave);
+	if (rc == ST_OK)
+		rc = per_tech(tx, p,
+			      "SELECT assignee_id, id, appointment_start, appointment_end, lat, lon, region FROM work_orders "
+			      "WHERE tenant_id = ? AND assignee_id IS NOT NULL AND status IN " OPEN_STATES
+			      " AND appointment_start < ? AND COALESCE(appointment_end, appointment_start + 3600000) > ? "
+			      "ORDER BY assignee_id, appointment_start",
+			      (dbv[]){VI(who->tenant_id), VI(p->day_end * 1000), VI(p->day_start * 1000)}, 3, &p->booked,
+			      sizeof *p->bk, (void **)&p->bk, fill_booking);
+	p->whole_day = (dsp_span){p->day_start, p->day_end};
 	for (size_t i = 0; i < p->n; i++)
 		if (!p->configured_shifts[i]) { /* no pattern recorded: the whole day */
 			p->t[i].shifts = &p->whole_day;
 			p->t[i].n_shifts = 1;
 		}
-	return rc;
-}
-
-/* The technicians of the caller's subtree (or only `only`), with everything of day
- * [day_start, day_start + 1 day). */
-static int pool_load(db_tx *tx, const principal *who, int64_t day_start, int64_t only, pool *p)
-{
-	if (!only)
-		return pool_load_set(tx, who, day_start, NULL, p);
-	idset one;
-	idset_init(&one, tx);
-	idset_add(&one, only);
-	int rc = pool_load_set(tx, who, day_start, &one, p);
-	idset_free(&one);
-	return rc;
+	if (rc != ST_OK)
+		return rc;
+	/* open orders per technician: one grouped query over the assignee index */
+	db_res *r;
+	if (db_query(tx,
+		     "SELECT assignee_id, count(*) FROM work_orders WHERE tenant_id = ? AND assignee_id IS NOT NULL AND "
+		     "status IN " OPEN_STATES " GROUP BY assignee_id",
+		     pt, 1, &r) != DB_OK)
+		return ST_DB;
+	for (int i = 0; i < db_rows(r); i++) {
+		size_t ti = tech_index(p, db_int(r, i, 0));
+		if (ti != SIZE_MAX)
+			p->t[ti].open_orders = (int)db_int(r, i, 1);
+	}
+	db_res_free(r);
+	return ST_OK;
 }
 
 /* --- the order as the engine sees it ------------------------------------------------------ */
@@ -570,357 +401,6 @@ static size_t rank_day(const pool *p, const dsp_order *o, const dsp_params *prm,
 	return n;
 }
 
-/* --- who can rank: the suggestions' pre-filter ----------------------------------------------
- *
- * Suggestions are the best few of the whole subtree, and only technicians near the order can
- * be among them: the score falls with the distance. So rather than load thousands of
- * technicians with their skills, shifts and bookings, a query finds those in a box around the
- * order who pass what SQL tells cheaply (on duty, the order's skill, a shift of the day that
- * ends after the order could start, or no pattern), with their position, level, outcome score
- * and shift start, which bound their score (dsp_bound: the balance term at its best, the start
- * at its earliest). The best bounded are loaded and ranked first, then more of those whose
- * bound still reaches the N-th best found (twice as many each time, the N-th best rising on
- * the way) until none is left. The box grows until nobody outside it can reach the N-th best
- * (dsp_bound at the box's distance with the highest level and score) — by a ring of a few
- * hundred technicians a step at the density seen, so that the N-th best improves on the way —
- * or ×4 while fewer than N are found, up to the whole subtree. Technicians without a position
- * are found by the order's city (home city or service regions), as the engine matches them.
- *
- * An order without a position has no distance to go by: everyone its city matches has the
- * same travel term. The tenant's technicians are walked by outcome score, best first, a page
- * at a time (×4 each), until the best anyone further down could score (dsp_bound with the
- * page's lowest score and the highest level) is below the N-th best.
- *
- * The answer is rank_day's over the whole subtree: the same candidates, scores and starts
- * (FUWU_DISPATCH_PREFILTER=off ranks the whole subtree, to compare).
- */
-#define PRE_FIRST_KM 2.5   /* the first box: this far around the order */
-#define PRE_RING_ROWS 300  /* at most about this many more technicians a step (at the density seen) */
-#define PRE_MAX_KM 500.0   /* beyond: the whole subtree */
-#define PRE_FIRST_LOAD 24  /* technicians loaded before the N-th best is known, besides N */
-#define PRE_FIRST_PAGE 96  /* an order without a position: the first page of the tenant by score */
-
-typedef struct lite {
-	int64_t id;
-	double bound; /* none of their scores can be higher */
-	bool loaded;
-} lite;
-
-typedef struct prefilter {
-	db_tx *tx;
-	const principal *who;
-	const dsp_order *o;
-	const dsp_params *prm;
-	int64_t now, day_start;
-	lite *l; /* by bound, best first */
-	size_t n, cap;
-	int64_t low_score; /* the lowest outcome score (×100) of the last page by score */
-	size_t walked;     /* technicians in that page */
-} prefilter;
-
-/* Every branch: its columns, the skill (when the order has a category) and the shift of the day
- * joined, the scope and what the engine would refuse anyway. */
-#define LITE_COLS                                                                                     \
-	"SELECT u.id, " TECH_AT("lat") ", " TECH_AT("lon") ", COALESCE(p.level, 1), COALESCE(p.score_x100, 7000), " \
-	"sh.start_min "
-#define HAS_SKILL " JOIN tech_skills sk ON sk.tenant_id = u.tenant_id AND sk.user_id = u.id AND sk.skill = ?"
-#define DAY_SHIFT " LEFT JOIN tech_shifts sh ON sh.tenant_id = u.tenant_id AND sh.user_id = u.id AND sh.weekday = ?"
-/* a shift of the day that ends after the order could start, or no pattern at all (the whole day) */
-#define SHIFT_OK                                                                                              \
-	" AND (sh.end_min * 60 > ? OR (sh.user_id IS NULL AND NOT EXISTS (SELECT 1 FROM tech_shifts s WHERE " \
-	"s.tenant_id = u.tenant_id AND s.user_id = u.id)))"
-/* The table a branch finds technicians by comes first (CROSS JOIN: SQLite, which has no
- * statistics, would otherwise read every technician of the tenant): FROM, then WHERE. */
-#define BY_PROFILE \
-	"FROM tech_profiles p CROSS JOIN users u JOIN organizations o ON o.id = u.org_id", "u.id = p.user_id AND "
-#define BY_ORG                                                                                                        \
-	"FROM organizations o CROSS JOIN users u LEFT JOIN tech_profiles p ON p.tenant_id = u.tenant_id AND p.user_id = " \
-	"u.id",                                                                                                        \
-		"u.tenant_id = o.tenant_id AND u.org_id = o.id AND "
-#define BY_USER                                                                                                     \
-	"FROM users u JOIN organizations o ON o.id = u.org_id LEFT JOIN tech_profiles p ON p.tenant_id = u.tenant_id " \
-	"AND p.user_id = u.id",                                                                                     \
-		""
-#define NOWHERE "NOT " POS_KNOWN " AND NOT " BASE_KNOWN
-
-struct lite_sql {
-	buf sql;
-	dbv p[64];
-	int n;
-};
-
-/* One branch of the UNION: from (with nfrom of the args), where, then cond (with the rest of
- * the nargs), the scope and the cheap rules. */
-static void lite_branch(struct lite_sql *q, const prefilter *f, const char *from, const char *where, const char *cond,
-			const dbv *args, int nargs, int nfrom)
-{
-	const dsp_order *o = f->o;
-	bool skill = o->category && *o->category;
-	if (q->sql.len)
-		buf_puts(&q->sql, " UNION ALL ");
-	buf_puts(&q->sql, LITE_COLS);
-	buf_puts(&q->sql, from);
-	buf_puts(&q->sql, skill ? HAS_SKILL DAY_SHIFT " WHERE " : DAY_SHIFT " WHERE ");
-	buf_puts(&q->sql, where);
-	buf_puts(&q->sql, cond);
-	buf_puts(&q->sql, " AND " TECH_IN_SCOPE " AND COALESCE(p.on_duty, 1) <> 0" SHIFT_OK);
-	for (int i = 0; i < nfrom; i++)
-		q->p[q->n++] = args[i];
-	if (skill)
-		q->p[q->n++] = VT(o->category);
-	q->p[q->n++] = VI(day_weekday(f->day_start, f->who->tz_offset_min));
-	for (int i = nfrom; i < nargs; i++)
-		q->p[q->n++] = args[i];
-	q->p[q->n++] = VI(f->who->tenant_id);
-	q->p[q->n++] = VT(f->who->org_path);
-	/* dsp_eval's start is at or after max(now, window start) and ends inside a shift */
-	q->p[q->n++] = VI((f->now > o->win_start ? f->now : o->win_start) - f->day_start);
-}
-
-/* "%code%" to find a city in service-region lists (JSON text) — or "%" (every list: the engine
- * decides) when the code holds what LIKE or JSON would read otherwise. */
-static char *listed_pattern(const char *region)
-{
-	for (const unsigned char *c = (const unsigned char *)region; *c; c++)
-		if (*c < 0x20 || *c == '%' || *c == '_' || *c == '\\' || *c == '"')
-			return xstrdup("%");
-	return xasprintf("%%%s%%", region);
-}
-
-static int lite_cmp_id(const void *a, const void *b)
-{
-	const lite *x = a, *y = b;
-	return (x->id > y->id) - (x->id < y->id);
-}
-
-static int lite_cmp_bound(const void *a, const void *b)
-{
-	const lite *x = a, *y = b;
-	return x->bound != y->bound ? (x->bound < y->bound) - (x->bound > y->bound) : lite_cmp_id(a, b);
-}
-
-/* Runs the UNION and adds its technicians, each once (keeping whether they were loaded), with
- * their bounds; notes a page's size and lowest score. */
-static int lite_run(prefilter *f, struct lite_sql *q)
-{
-	const dsp_order *o = f->o;
-	db_res *r;
-	int rc = db_query(f->tx, q->sql.data, q->p, q->n, &r) == DB_OK ? ST_OK : ST_DB;
-	for (int i = 0; rc == ST_OK && i < db_rows(r); i++) {
-		if (db_isnull(r, i, 0)) { /* the page's row */
-			f->low_score = db_int(r, i, 4);
-			f->walked = (size_t)db_int(r, i, 5);
-			continue;
-		}
-		if (f->n == f->cap) {
-			f->cap = f->cap ? f->cap * 2 : 256;
-			f->l = xrealloc(f->l, f->cap * sizeof *f->l);
-		}
-		double lat = db_isnull(r, i, 1) ? NAN : db_real(r, i, 1), lon = db_isnull(r, i, 2) ? NAN : db_real(r, i, 2);
-		int64_t score = db_int(r, i, 4);
-		int64_t shift = f->day_start + db_int(r, i, 5) * 60; /* no shift that day: no pattern, the whole day */
-		f->l[f->n++] = (lite){.id = db_int(r, i, 0),
-				      .bound = dsp_bound(o, f->prm, f->now, dsp_km(lat, lon, o->lat, o->lon),
-							 (int)db_int(r, i, 3), (int)(score / 100), shift)};
-	}
-	db_res_free(r);
-	buf_free(&q->sql);
-	qsort(f->l, f->n, sizeof *f->l, lite_cmp_id);
-	size_t w = 0;
-	for (size_t i = 0; i < f->n; i++) {
-		if (w && f->l[w - 1].id == f->l[i].id)
-			f->l[w - 1].loaded |= f->l[i].loaded;
-		else
-			f->l[w++] = f->l[i];
-	}
-	f->n = w;
-	qsort(f->l, f->n, sizeof *f->l, lite_cmp_bound);
-	return rc;
-}
-
-/* The three ways a technician has a position (dispatch.c's TECH_AT): the phone's, the base's,
- * their organisation's — each a box condition on its own index, and what else it needs. */
-#define IN_BOX(lat, lon) lat " BETWEEN ? AND ? AND " lon " BETWEEN ? AND ?"
-static const struct {
-	const char *from, *where, *box, *ring, *rest;
-} placed[] = {
-	{BY_PROFILE, "p.tenant_id = ? AND " IN_BOX("p.pos_lat", "p.pos_lon"),
-	 " AND NOT (" IN_BOX("p.pos_lat", "p.pos_lon") ")", ""},
-	{BY_PROFILE, "p.tenant_id = ? AND " IN_BOX("p.base_lat", "p.base_lon"),
-	 " AND NOT (" IN_BOX("p.base_lat", "p.base_lon") ")", " AND NOT " POS_KNOWN},
-	{BY_ORG, "o.tenant_id = ? AND " IN_BOX("o.lat", "o.lon"), " AND NOT (" IN_BOX("o.lat", "o.lon") ")", " AND " NOWHERE},
-};
-
-/* An order with a position: the technicians inside the box of km around it but outside the box
- * of inner km (0: none; km INFINITY: the whole subtree), and when `nowhere` those without a
- * position its city matches. */
-static int lite_box(prefilter *f, double km, double inner, bool nowhere)
-{
-	const dsp_order *o = f->o;
-	int64_t tenant = f->who->tenant_id;
-	struct lite_sql q = {.n = 0};
-	buf_init(&q.sql, 0);
-	if (isinf(km)) {
-		lite_branch(&q, f, BY_USER, "1 = 1", NULL, 0, 0);
-	} else {
-		double b[4], a[4];
-		dsp_box(o->lat, o->lon, km, b);
-		dsp_box(o->lat, o->lon, inner, a);
-		dbv box[] = {VI(tenant), VR(b[0]), VR(b[1]), VR(b[2]), VR(b[3]), VR(a[0]), VR(a[1]), VR(a[2]), VR(a[3])};
-		for (size_t i = 0; i < sizeof placed / sizeof placed[0]; i++) {
-			char *cond = xasprintf("%s%s%s", placed[i].box, inner > 0 ? placed[i].ring : "", placed[i].rest);
-			lite_branch(&q, f, placed[i].from, placed[i].where, cond, box, inner > 0 ? 9 : 5, 0);
-			free(cond);
-		}
-	}
-	char *listed = NULL;
-	if (nowhere && !isinf(km) && o->region && *o->region) {
-		listed = listed_pattern(o->region);
-		dbv here[] = {VI(tenant), VT(o->region), VT(listed)};
-		lite_branch(&q, f, BY_ORG,
-			    "o.tenant_id = ? AND NOT " ORG_KNOWN " AND " NOWHERE " AND (o.city = ? OR p.area_regions_json LIKE ?)",
-			    here, 3, 0);
-	}
-	int rc = lite_run(f, &q);
-	free(listed);
-	return rc;
-}
-
-/* A page of the tenant's technicians by outcome score, best first (the expression index of
- * migration 0015 gives the order): its size and lowest score come as one more row, id NULL. */
-#define BY_SCORE                                                                                                 \
-	"FROM (SELECT * FROM tech_profiles WHERE tenant_id = ? ORDER BY COALESCE(score_x100, 7000) DESC LIMIT ?) p " \
-	"CROSS JOIN users u JOIN organizations o ON o.id = u.org_id",                                               \
-		"u.id = p.user_id AND "
-#define PAGE_ROW                                                                                                    \
-	" UNION ALL SELECT NULL, NULL, NULL, NULL, min(COALESCE(score_x100, 7000)), count(*) FROM (SELECT score_x100 " \
-	"FROM tech_profiles WHERE tenant_id = ? ORDER BY COALESCE(score_x100, 7000) DESC LIMIT ?) x"
-
-/* An order without a position: the technicians its city matches (home city or service regions)
- * among the first `page` of the tenant's by outcome score, and when `unprofiled` those of the
- * city without a profile (all with the default score). */
-static int lite_city(prefilter *f, int64_t page, bool unprofiled)
-{
-	const dsp_order *o = f->o;
-	int64_t tenant = f->who->tenant_id;
-	struct lite_sql q = {.n = 0};
-	buf_init(&q.sql, 0);
-	int rc = ST_OK;
-	if (unprofiled) {
-		dbv home[] = {VI(tenant), VT(o->region)};
-		lite_branch(&q, f, BY_ORG, "o.tenant_id = ? AND o.city = ? AND p.user_id IS NULL", home, 2, 0);
-		rc = lite_run(f, &q);
-		buf_init(&q.sql, 0);
-		q.n = 0;
-	}
-	char *listed = listed_pattern(o->region);
-	dbv city[] = {VI(tenant), VI(page), VT(o->region), VT(listed)};
-	lite_branch(&q, f, BY_SCORE, "(o.city = ? OR p.area_regions_json LIKE ?)", city, 4, 2);
-	buf_puts(&q.sql, PAGE_ROW);
-	q.p[q.n++] = VI(tenant);
-	q.p[q.n++] = VI(page);
-	if (rc == ST_OK)
-		rc = lite_run(f, &q);
-	else
-		buf_free(&q.sql);
-	free(listed);
-	return rc;
-}
-
-/* Marks for loading the best bounded not loaded yet whose bound reaches kth, at most `most`;
- * how many. */
-static size_t lite_mark(prefilter *f, double kth, size_t most)
-{
-	size_t added = 0;
-	for (size_t i = 0; i < f->n && added < most && f->l[i].bound >= kth; i++)
-		if (!f->l[i].loaded) {
-			f->l[i].loaded = true;
-			added++;
-		}
-	return added;
-}
-
-/* Loads everyone marked and ranks them: *got candidates, *kth the N-th best (−∞ short of N). */
-static int lite_rank(prefilter *f, pool *p, dsp_candidate *cand, size_t want, size_t cap, size_t *got, double *kth)
-{
-	idset ids;
-	idset_init(&ids, f->tx);
-	for (size_t i = 0; i < f->n; i++)
-		if (f->l[i].loaded)
-			idset_add(&ids, f->l[i].id);
-	pool_free(p);
-	int rc = pool_load_set(f->tx, f->who, f->day_start, &ids, p);
-	idset_free(&ids);
-	*got = rc == ST_OK ? rank_day(p, f->o, f->prm, f->now, cand, want) : 0;
-	*kth = *got == cap && cap ? cand[cap - 1].score : -INFINITY;
-	return rc;
-}
-
-/* rank_day over the caller's whole subtree for the day, through the pre-filter: *p holds the
- * technicians loaded (the candidates among them), *got the candidates in cand. */
-static int rank_day_prefiltered(db_tx *tx, const principal *who, int64_t day_start, const dsp_order *o,
-				const dsp_params *prm, int64_t now, pool *p, dsp_candidate *cand, size_t want, size_t *got)
-{
-	prefilter f = {.tx = tx, .who = who, .o = o, .prm = prm, .now = now, .day_start = day_start};
-	size_t cap = prm->max_candidates && want > prm->max_candidates ? prm->max_candidates : want;
-	bool located = !isnan(o->lat) && !isnan(o->lon);
-	double km = PRE_FIRST_KM, kth = -INFINITY;
-	int64_t page = PRE_FIRST_PAGE;
-	*got = 0;
-	memset(p, 0, sizeof *p);
-	if (!located && !(o->region && *o->region))
-		return ST_OK; /* nobody can be matched to it */
-	int rc = located ? lite_box(&f, km, 0, true) : lite_city(&f, page, true);
-	size_t loaded = 0;
-	bool ranked = false;
-	while (rc == ST_OK) {
-		/* The best bounded of those who may still reach the N-th best, as many again as are
-		 * loaded (the N-th best rises on the way, and leaves fewer) */
-		size_t marked = lite_mark(&f, kth, PRE_FIRST_LOAD + cap > loaded ? PRE_FIRST_LOAD + cap : loaded);
-		if (marked || !ranked) {
-			loaded += marked;
-			ranked = true;
-			rc = lite_rank(&f, p, cand, want, cap, got, &kth);
-			continue;
-		}
-		if (!located) {
-			if (f.walked < (size_t)page ||
-			    (*got == cap && dsp_bound(o, prm, now, NAN, DSP_LEVEL_MAX, (int)(f.low_score / 100), 0) < kth))
-				break;
-			page *= 4;
-			rc = lite_city(&f, page, false);
-			continue;
-		}
-		double far = dsp_bound(o, prm, now, DSP_BOX_SLACK * km, DSP_LEVEL_MAX, DSP_SCORE_MAX, 0);
-		if (isinf(km) || (*got == cap && far < kth))
-			break;
-		double next = km * 4;
-		if (*got == cap) { /* where nobody can reach the N-th best, but no more rows than a ring's */
-			next = km * 1.25;
-			while (next <= PRE_MAX_KM &&
-			       dsp_bound(o, prm, now, DSP_BOX_SLACK * next, DSP_LEVEL_MAX, DSP_SCORE_MAX, 0) >= kth)
-				next *= 1.25;
-			if (f.n)
-				next = fmin(next, fmax(km * 1.25, km * sqrt(1 + (double)PRE_RING_ROWS / (double)f.n)));
-		}
-		double inner = km;
-		km = next > PRE_MAX_KM ? INFINITY : next;
-		rc = lite_box(&f, km, inner, false);
-	}
-	free(f.l);
-	return rc;
-}
-
-/* The active technicians of the caller's subtree (the suggestions' "technicians"). */
-static int tech_count(db_tx *tx, const principal *who, int64_t *n)
-{
-	dbv p[] = {VI(who->tenant_id), VI(who->tenant_id), VT(who->org_path)};
-	return db_query_int(tx,
-			    "SELECT count(*) FROM organizations o CROSS JOIN users u WHERE u.tenant_id = o.tenant_id AND "
-			    "u.org_id = o.id AND o.tenant_id = ? AND " TECH_IN_SCOPE,
-			    p, 3, n);
-}
-
 static bool tried(json_t *skip, int64_t tech)
 {
 	size_t i;
@@ -954,19 +434,11 @@ static int rank_order(db_tx *tx, const principal *who, int64_t order_id, size_t 
 	dsp_params_default(&prm);
 	prm.tz_offset_min = who->tz_offset_min;
 	int64_t day0 = local_day_start(who, f->has_appointment && f->o.win_start > now ? f->o.win_start : now);
-	const char *pre = getenv("FUWU_DISPATCH_PREFILTER");
-	bool whole = pre && !strcmp(pre, "off");
 	for (int d = 0; rc == ST_OK && d < (f->has_appointment ? 1 : SUGGEST_DAYS); d++) {
 		pool_free(p);
-		size_t got = 0, k = 0;
-		if (whole) { /* FUWU_DISPATCH_PREFILTER=off: the whole subtree, to compare */
-			if ((rc = pool_load(tx, who, day0 + d * 86400, 0, p)) == ST_OK)
-				got = rank_day(p, &f->o, &prm, now, *cand, want);
-		} else {
-			rc = rank_day_prefiltered(tx, who, day0 + d * 86400, &f->o, &prm, now, p, *cand, want, &got);
-		}
-		if (rc != ST_OK)
+		if ((rc = pool_load(tx, who, day0 + d * 86400, 0, p)) != ST_OK)
 			break;
+		size_t got = rank_day(p, &f->o, &prm, now, *cand, want), k = 0;
 		for (size_t i = 0; i < got; i++)
 			if (!tried(*skip, (*cand)[i].tech_id) && k < limit)
 				(*cand)[k++] = (*cand)[i];
@@ -984,10 +456,7 @@ static int suggest_fn(db_tx *tx, void *arg)
 	dsp_candidate *cand;
 	size_t n;
 	json_t *skip;
-	int64_t techs = 0;
 	int rc = rank_order(tx, c->who, c->order_id, (size_t)c->limit, &f, &p, &cand, &n, &skip);
-	if (rc == ST_OK)
-		rc = tech_count(tx, c->who, &techs);
 	if (rc == ST_OK) {
 		json_t *items = json_array();
 		for (size_t i = 0; i < n; i++)
@@ -995,7 +464,7 @@ static int suggest_fn(db_tx *tx, void *arg)
 		bool known = !isnan(f.o.lat) && !isnan(f.o.lon);
 		c->out = json_pack("{s:I, s:o, s:b, s:s?, s:s?, s:i, s:O}", "order_id", (json_int_t)c->order_id, "items",
 				   items, "distance_known", known, "category", f.o.category, "region", f.o.region,
-				   "technicians", (int)techs, "excluded", skip);
+				   "technicians", (int)p.n, "excluded", skip);
 		if (!known)
 			json_object_set_new(c->out, "note",
 					    json_string("the order has no position: technicians are matched by city and the "

@@ -539,31 +539,23 @@ static dsp_order random_order(int64_t id)
 	return o;
 }
 
-/* 1 … most random technicians into R.t, and the parameters (other weights one time in three);
- * how many technicians. */
-static size_t random_instance(int inst, size_t most, dsp_params *p)
-{
-	size_t n = 1 + rnd() % most;
-	for (size_t i = 0; i < n; i++)
-		random_tech(i);
-	dsp_params_default(p);
-	p->speeds = rnd_speeds;
-	p->n_speeds = 2;
-	if (inst % 3 == 0) {
-		p->w_near = frand(0, 80), p->w_balance = frand(0, 50), p->w_status = frand(0, 30);
-		p->w_outcome = frand(0, 30), p->w_soon = frand(0, 60);
-	}
-	return n;
-}
-
 static void grid_equals_scan(void **state)
 {
 	(void)state;
 	rng_state = 88172645463325252ull;
 	size_t nonempty = 0;
 	for (int inst = 0; inst < 300; inst++) {
+		size_t n = 1 + rnd() % MAXT;
+		for (size_t i = 0; i < n; i++)
+			random_tech(i);
 		dsp_params p;
-		size_t n = random_instance(inst, MAXT, &p);
+		dsp_params_default(&p);
+		p.speeds = rnd_speeds;
+		p.n_speeds = 2;
+		if (inst % 3 == 0) {
+			p.w_near = frand(0, 80), p.w_balance = frand(0, 50), p.w_status = frand(0, 30);
+			p.w_outcome = frand(0, 30), p.w_soon = frand(0, 60);
+		}
 		dsp_grid *g = dsp_grid_build(R.t, n, inst % 4 == 0 ? frand(0.3, 8) : 0);
 		assert_non_null(g);
 		for (int q = 0; q < 5; q++) {
@@ -588,43 +580,6 @@ static void grid_equals_scan(void **state)
 		dsp_grid_free(g);
 	}
 	assert_true(nonempty > 1000); /* the instances are not vacuous */
-}
-
-/* The pre-filter's bounds (store/dispatch.c): no candidate scores above its own bound, nor above
- * the bound of anybody as far or further; nothing outside a box is nearer than its slack. */
-static void bounds_hold(void **state)
-{
-	(void)state;
-	rng_state = 0x2545f4914f6cdd1dull;
-	size_t checked = 0;
-	for (int inst = 0; inst < 200; inst++) {
-		dsp_params p;
-		size_t n = random_instance(inst, 100, &p);
-		for (int q = 0; q < 5; q++) {
-			dsp_order o = random_order(q + 1);
-			int64_t now = HM(8, 0) + (int64_t)(rnd() % 20000);
-			for (size_t i = 0; i < n; i++) {
-				dsp_candidate c;
-				const dsp_tech *t = &R.t[i];
-				if (dsp_eval(&o, t, &p, now, &c))
-					continue;
-				double km = dsp_km(t->lat, t->lon, o.lat, o.lon);
-				assert_true(c.score <= dsp_bound(&o, &p, now, km, t->level, t->score, t->shifts[0].start));
-				double nearer = isnan(km) ? km : km * frand(0, 1);
-				assert_true(c.score <= dsp_bound(&o, &p, now, nearer, DSP_LEVEL_MAX, DSP_SCORE_MAX, 0));
-				checked++;
-			}
-		}
-	}
-	assert_true(checked > 1000);
-	for (int k = 0; k < 20000; k++) {
-		double lat = frand(-60, 60), lon = frand(-170, 170), km = frand(0.1, 1000), b[4];
-		dsp_box(lat, lon, km, b);
-		double plat = lat + frand(-20, 20), plon = lon + frand(-20, 20);
-		bool inside = plat >= b[0] && plat <= b[1] && plon >= b[2] && plon <= b[3];
-		if (!inside)
-			assert_true(dsp_km(lat, lon, plat, plon) >= DSP_BOX_SLACK * km);
-	}
 }
 
 static bool overlap(int64_t s1, int64_t e1, int64_t s2, int64_t e2)
@@ -905,7 +860,6 @@ int main(void)
 		cmocka_unit_test(unknown_position_ranked_by_region),
 		cmocka_unit_test(window_and_earliest_start),
 		cmocka_unit_test(grid_equals_scan),
-		cmocka_unit_test(bounds_hold),
 		cmocka_unit_test(auto_never_double_books),
 		cmocka_unit_test(auto_urgent_first_and_reasons),
 		cmocka_unit_test(route_fixed),
