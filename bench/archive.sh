@@ -15,7 +15,9 @@
 # the figures are the lookup's own time, not queueing on the two shared cores.
 # Targets (issue 3): lookup p99 ≤ 2 ms, due list ≤ 100 ms, 100k import ≤ 30 s.
 # Knobs: ARCHIVE_CUSTOMERS ARCHIVE_ASSETS ARCHIVE_SECONDS ARCHIVE_IMPORT (rows, default
-# 100000; 0 = none) ARCHIVE_KEEP=1 ARCHIVE_DB=path (reuse a loaded database).
+# 100000; 0 = none) ARCHIVE_KEEP=1 ARCHIVE_DB=path (reuse a loaded database) ARCHIVE_BIN=path
+# (serve with another fuwu, e.g. an older build, to compare on one machine: give it a copy of
+# the database its own migrations made, since a newer server migrates the one it opens).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -29,6 +31,7 @@ for tool in wrk curl node; do
 	command -v $tool >/dev/null 2>&1 || { echo "archive bench: '$tool' is missing" >&2; exit 1; }
 done
 build=${BUILD:-build} # make's BUILD (and WEB_DIST) from the environment, as make itself reads them
+bin=${ARCHIVE_BIN:-$build/fuwu}
 make -s all
 mkdir -p bench/out
 work=$(mktemp -d "$root/bench/out/archive.XXXXXX")
@@ -55,7 +58,7 @@ else
 	db="$work/archive.db"
 	echo "### data: demo network + $ncust customers + $nasset assets (SQLite, $db)"
 	t0=$(date +%s%N)
-	FUWU_ADMIN_PASSWORD=$admin_pw "$build/fuwu" demo --db "sqlite:$db" >/dev/null 2>&1
+	FUWU_ADMIN_PASSWORD=$admin_pw "$bin" demo --db "sqlite:$db" >/dev/null 2>&1
 	"$work/archive_load" "$db" "$ncust" "$nasset" "$work/plates.txt"
 	t1=$(date +%s%N)
 	echo "loaded in $(((t1 - t0) / 1000000)) ms; database $(($(stat -c %s "$db") / 1048576)) MB"
@@ -70,7 +73,7 @@ for _ in $(seq 1 50); do
 done
 base="http://127.0.0.1:$port"
 # FUWU_SCHEDULER=off: the daily jobs (a million customers' contact plans) would run in the middle
-FUWU_SCHEDULER=off FUWU_ADMIN_PASSWORD=$admin_pw "$build/fuwu" serve --listen "127.0.0.1:$port" --db "sqlite:$db" >"$work/server.log" 2>&1 &
+FUWU_SCHEDULER=off FUWU_ADMIN_PASSWORD=$admin_pw "$bin" serve --listen "127.0.0.1:$port" --db "sqlite:$db" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 300); do
 	curl -sf "$base/healthz" >/dev/null 2>&1 && break

@@ -17,7 +17,8 @@ static const char *const reg_channels[] = {"web", "api", "store", "phone", "wech
 	{"engine_no", F_STR, false, 64, NULL, true}, {"plate", F_STR, false, 20, NULL, true}, \
 	{"purchase_place", F_STR, false, 100, NULL, true}, {"invoice_no", F_STR, false, 64, NULL, true}, \
 	{"install_date", F_STR, false, 10, NULL, true}, {"warranty_end", F_STR, false, 10, NULL, true}, \
-	{"warranty_end_reason", F_STR, false, 200, NULL, true}, {"status", F_STR, false, 10, asset_statuses, false}
+	{"warranty_end_reason", F_STR, false, 200, NULL, true}, {"status", F_STR, false, 10, asset_statuses, false}, \
+	{"confirm_duplicate", F_BOOL, false, 0, NULL, false} /* a plate another active asset has: yes, save it */
 
 static const struct field asset_fields[] = {
 	{"customer_id", F_INT, true, 0, NULL, false},

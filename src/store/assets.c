@@ -122,6 +122,54 @@ static int customer_ok(db_tx *tx, const principal *who, int64_t id)
 	return db_query_int(tx, "SELECT 1 FROM customers WHERE id = ? AND tenant_id = ? AND merged_into IS NULL", p, 2, &one);
 }
 
+/* A serial (or VIN) names one product of its model: another asset of the tenant with this
+ * model and serial → ST_CONFLICT with its id. `self`: the asset being changed, else 0. */
+static int serial_free(db_tx *tx, struct as_ctx *c, int64_t model_id, const char *serial, int64_t self)
+{
+	int64_t other;
+	dbv p[] = {VI(c->a->who->tenant_id), VI(model_id), VT(serial), VI(self)};
+	int rc = db_query_int(tx, "SELECT id FROM assets WHERE tenant_id = ? AND model_id = ? AND serial = ? AND id <> ?", p,
+			      4, &other);
+	if (rc != ST_OK)
+		return rc == ST_NOT_FOUND ? ST_OK : rc;
+	c->info->existing_id = other;
+	snprintf(c->info->field, sizeof c->info->field, "serial");
+	snprintf(c->info->detail, sizeof c->info->detail, "an asset of this model with serial %s exists already (asset %lld)",
+		 serial, (long long)other);
+	return ST_CONFLICT;
+}
+
+/* A plate is not unique for ever: it passes to another vehicle once the old one is sold or
+ * scrapped (or kept by its owner for the next car). So only another *active* asset of the
+ * tenant with the same plate stops a create or change — most often the same vehicle typed in
+ * twice — with 409 "duplicate_plate", that asset and its owner, unless the caller confirmed
+ * ("confirm_duplicate": true) after seeing them. */
+static int plate_free(db_tx *tx, struct as_ctx *c, const json_t *in, const char *plate, int64_t self)
+{
+	if (!plate || !*plate || json_is_true(json_object_get(in, "confirm_duplicate")))
+		return ST_OK;
+	dbv p[] = {VI(c->a->who->tenant_id), VT(plate), VI(self)};
+	db_res *r;
+	if (db_query(tx,
+		     "SELECT a.id, a.customer_id, c.name FROM assets a JOIN customers c ON c.id = a.customer_id "
+		     "WHERE a.tenant_id = ? AND a.plate = ? AND a.id <> ? AND a.status = 'active' ORDER BY a.id LIMIT 1",
+		     p, 3, &r) != DB_OK)
+		return ST_DB;
+	int rc = ST_OK;
+	if (db_rows(r)) {
+		c->info->existing_id = db_int(r, 0, 0);
+		snprintf(c->info->field, sizeof c->info->field, "plate");
+		snprintf(c->info->detail, sizeof c->info->detail,
+			 "the plate %s is on asset %lld of customer %s: retire or change that one, or confirm the duplicate",
+			 plate, (long long)db_int(r, 0, 0), db_text(r, 0, 2));
+		c->info->current = json_pack("{s:s, s:I, s:s}", "code", "duplicate_plate", "existing_customer_id",
+					     (json_int_t)db_int(r, 0, 1), "existing_customer_name", db_text(r, 0, 2));
+		rc = ST_CONFLICT;
+	}
+	db_res_free(r);
+	return rc;
+}
+
 /* Insert an asset from a checked body; sets *id. Unknown customer/model → ST_INVALID, a
  * serial of the same model → ST_CONFLICT with the existing asset. */
 static int asset_insert(db_tx *tx, struct as_ctx *c, json_t *in, int64_t customer_id, int64_t *id)
@@ -130,21 +178,12 @@ static int asset_insert(db_tx *tx, struct as_ctx *c, json_t *in, int64_t custome
 	int rc = customer_ok(tx, who, customer_id);
 	if (rc != ST_OK)
 		return rc == ST_NOT_FOUND ? invalid(c->info, "customer_id", "customer not found") : rc;
-	int64_t model_id = json_integer_value(json_object_get(in, "model_id")), one, other;
+	int64_t model_id = json_integer_value(json_object_get(in, "model_id")), one;
 	dbv pm[] = {VI(model_id), VI(who->tenant_id)};
 	rc = db_query_int(tx, "SELECT 1 FROM product_models WHERE id = ? AND tenant_id = ?", pm, 2, &one);
 	if (rc != ST_OK)
 		return rc == ST_NOT_FOUND ? invalid(c->info, "model_id", "unknown product model") : rc;
-	dbv ps[] = {VI(who->tenant_id), VI(model_id), VT(jstr(in, "serial"))};
-	rc = db_query_int(tx, "SELECT id FROM assets WHERE tenant_id = ? AND model_id = ? AND serial = ?", ps, 3, &other);
-	if (rc == ST_OK) {
-		c->info->existing_id = other;
-		snprintf(c->info->field, sizeof c->info->field, "serial");
-		snprintf(c->info->detail, sizeof c->info->detail, "an asset of this model with serial %s exists already",
-			 jstr(in, "serial"));
-		return ST_CONFLICT;
-	}
-	if (rc != ST_NOT_FOUND)
+	if ((rc = serial_free(tx, c, model_id, jstr(in, "serial"), 0)) != ST_OK)
 		return rc;
 	int64_t now = now_ms();
 	dbv p[] = {VI(who->tenant_id),
@@ -174,7 +213,10 @@ static int asset_insert(db_tx *tx, struct as_ctx *c, json_t *in, int64_t custome
 static int create_fn(db_tx *tx, void *arg)
 {
 	struct as_ctx *c = arg;
+	const char *status = jstr(c->in, "status");
 	int rc = asset_insert(tx, c, c->in, json_integer_value(json_object_get(c->in, "customer_id")), &c->id);
+	if (rc == ST_OK && (!status || !strcmp(status, "active")))
+		rc = plate_free(tx, c, c->in, jstr(c->in, "plate"), c->id); /* after the 400s and the serial's 409 */
 	if (rc == ST_OK)
 		rc = as_load(tx, c->a->who, c->id, &c->out);
 	if (rc == ST_OK)
@@ -236,6 +278,15 @@ static int update_fn(db_tx *tx, void *arg)
 		rc = invalid(c->info, "install_date", "install_date may not be before purchase_date");
 		goto out;
 	}
+	/* a new serial, or a plate the asset did not have while active (new, or back in use) */
+	const char *serial = jstr(m, "serial"), *plate = jstr(m, "plate");
+	if (strcmp(serial, jstr(before, "serial")) &&
+	    (rc = serial_free(tx, c, json_integer_value(json_object_get(before, "model_id")), serial, c->id)) != ST_OK)
+		goto out;
+	bool kept = jstr(before, "plate") && !strcmp(jstr(before, "plate"), plate ? plate : "") &&
+		    !strcmp(jstr(before, "status"), "active");
+	if (!strcmp(jstr(m, "status"), "active") && !kept && (rc = plate_free(tx, c, c->in, plate, c->id)) != ST_OK)
+		goto out;
 	dbv p[] = {VT(jstr(m, "serial")), VT(jstr(m, "engine_no")), VT(jstr(m, "plate")), VT(buy),
 		   VT(jstr(m, "purchase_place")), VT(jstr(m, "invoice_no")), VT(inst), VT(jstr(m, "warranty_end")),
 		   VT(jstr(m, "warranty_end_reason")), VT(jstr(m, "status")), VI(now_ms()), VI(c->id),

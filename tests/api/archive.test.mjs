@@ -276,6 +276,57 @@ test('asset transfer to another customer keeps the history', async () => {
   assert.equal(hist.body.items[0].reason, '转卖');
 });
 
+test('duplicates: a serial of the model → 409 with the asset; a plate of an active asset → 409 duplicate_plate unless confirmed', async () => {
+  const owner = (await admin.post('/api/v1/customers', { name: '车主甲', phones: ['13500000011'] })).body;
+  const other = (await admin.post('/api/v1/customers', { name: '车主乙', phones: ['13500000012'] })).body;
+  const car = { model_id: model.id, purchase_date: '2025-03-01' };
+  const plate = '粤A9D001';
+  const byPlate = async () => (await admin.get(`/api/v1/assets?plate=${encodeURIComponent(plate)}`)).body.items.map((a) => a.id);
+  const first = (await admin.post('/api/v1/assets', { ...car, customer_id: owner.id, serial: 'LVDUP000000000001', plate })).body;
+  assert.equal(first.plate, plate);
+
+  // the serial (VIN) names one product of its model: on create and on change
+  const again = await admin.post('/api/v1/assets', { ...car, customer_id: other.id, serial: 'LVDUP000000000001' });
+  assertProblem(again, 409, 'conflict');
+  assert.equal(again.body.existing_id, first.id);
+  assert.equal(again.body.field, 'serial');
+  const second = (await admin.post('/api/v1/assets', { ...car, customer_id: other.id, serial: 'LVDUP000000000002' })).body;
+  const renamed = await admin.patch(`/api/v1/assets/${second.id}`, { serial: 'LVDUP000000000001' }, { 'If-Match': '"1"' });
+  assertProblem(renamed, 409, 'conflict');
+  assert.equal(renamed.body.existing_id, first.id);
+
+  // a plate another active asset has: the asset and its owner, nothing written
+  const dup = await admin.post('/api/v1/assets', { ...car, customer_id: other.id, serial: 'LVDUP000000000003', plate });
+  assertProblem(dup, 409, 'duplicate_plate');
+  assert.equal(dup.body.field, 'plate');
+  assert.equal(dup.body.existing_id, first.id);
+  assert.equal(dup.body.existing_customer_id, owner.id);
+  assert.equal(dup.body.existing_customer_name, '车主甲');
+  assert.deepEqual(await byPlate(), [first.id]);
+  assertProblem(await admin.patch(`/api/v1/assets/${second.id}`, { plate }, { 'If-Match': '"1"' }), 409, 'duplicate_plate');
+  assertFieldError(await admin.post('/api/v1/assets',
+    { ...car, customer_id: other.id, serial: 'LVDUP000000000003', plate, confirm_duplicate: 'yes' }), 'confirm_duplicate');
+
+  // confirmed: saved; later edits that keep the plate do not ask again
+  const sure = await admin.post('/api/v1/assets',
+    { ...car, customer_id: other.id, serial: 'LVDUP000000000003', plate, confirm_duplicate: true });
+  assert.equal(sure.status, 201, sure.text);
+  assert.equal(sure.body.plate, plate);
+  assert.equal(sure.body.confirm_duplicate, undefined, 'not stored');
+  const edit = await admin.patch(`/api/v1/assets/${sure.body.id}`, { invoice_no: 'FP-0001' }, { 'If-Match': '"1"' });
+  assert.equal(edit.status, 200, edit.text);
+
+  // sold and scrapped vehicles free the plate for the next one; bringing one back asks again
+  assert.equal((await admin.patch(`/api/v1/assets/${first.id}`, { status: 'sold' }, { 'If-Match': '"1"' })).status, 200);
+  assert.equal((await admin.patch(`/api/v1/assets/${sure.body.id}`, { status: 'scrapped' }, { 'If-Match': '"2"' })).status, 200);
+  const next = await admin.post('/api/v1/assets', { ...car, customer_id: owner.id, serial: 'LVDUP000000000004', plate });
+  assert.equal(next.status, 201, next.text);
+  const back = await admin.patch(`/api/v1/assets/${first.id}`, { status: 'active' }, { 'If-Match': '"2"' });
+  assertProblem(back, 409, 'duplicate_plate');
+  assert.equal(back.body.existing_id, next.body.id);
+  assert.deepEqual((await byPlate()).sort((a, b) => a - b), [first.id, sure.body.id, next.body.id]);
+});
+
 test('merge keeps every linked record: phones, addresses, assets, work orders; atomic refusal leaves both', async () => {
   const keep = (await admin.post('/api/v1/customers', {
     name: '陈静', phones: ['13300000001'], class: 'C', addresses: [{ text: '深圳市南山区1号' }],
