@@ -167,3 +167,4 @@ done
 FUWU_BENCH_URL=$base FUWU_BENCH_PID=$server_pid bash bench/lifecycle.sh || true # issue 4: the work-order lifecycle
 bash bench/archive.sh || true # issue 3: the archive at 1,000,000 customers and 2,000,000 assets
 bash bench/dispatch.sh || true # issue 5: the dispatch engine at 10,000 technicians
+bash bench/dispatch_server.sh || true # issue 5: the server's suggestions at 10,000 technicians, SQLite and PostgreSQL

@@ -213,6 +213,15 @@ dsp_grid *dsp_grid_build(const dsp_tech *techs, size_t n, double cell_km);
 void dsp_grid_free(dsp_grid *g);
 size_t dsp_grid_rank(const dsp_grid *g, const dsp_order *o, const dsp_params *p, int64_t now, dsp_candidate *out,
 		     size_t top_n);
+/* dsp_grid_rank over the technicians i the grid was built on with !skip[i] (skip NULL: all),
+ * and also those listed in also[] (indices into the same array), each evaluated one by one
+ * whatever skip says and wherever it is now. Both may name technicians whose entry changed
+ * since the build — a moved technician, a new booking — when skip leaves them out of the
+ * walk and also lists them: the cells' maxima still bound everyone else, so the answer is
+ * dsp_rank's over the technicians not skipped plus those listed. The strings of a changed
+ * entry's old value must stay alive while the grid does (the city list points to them). */
+size_t dsp_grid_rank_ex(const dsp_grid *g, const dsp_order *o, const dsp_params *p, int64_t now,
+			const unsigned char *skip, const size_t *also, size_t n_also, dsp_candidate *out, size_t top_n);
 
 typedef struct dsp_assignment {
 	int64_t order_id;

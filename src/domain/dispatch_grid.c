@@ -190,10 +190,13 @@ typedef struct search {
 	dsp_candidate *out;
 	size_t cap, got;
 	unsigned miss;
+	const unsigned char *skip; /* skip[i]: technician i is not searched (NULL: none) */
 } search;
 
 static void visit(search *s, size_t i)
 {
+	if (s->skip && s->skip[i])
+		return;
 	dsp_candidate c;
 	unsigned why = dsp_eval(s->o, &s->g->techs[i], s->p, s->now, &c);
 	if (why) {
@@ -273,16 +276,44 @@ static void walk_rings(search *s)
 	}
 }
 
+static size_t search_run(search *s, const size_t *also, size_t n_also, unsigned *miss);
+
 size_t dsp_grid_search(const dsp_grid *g, const dsp_order *o, const dsp_params *p, int64_t now, dsp_candidate *out,
 		       size_t top_n, unsigned *miss)
 {
 	search s = {.g = g, .o = o, .p = p, .now = now, .out = out, .cap = dsp_top_cap(p, top_n)};
+	return search_run(&s, NULL, 0, miss);
+}
+
+size_t dsp_grid_rank_ex(const dsp_grid *g, const dsp_order *o, const dsp_params *p, int64_t now,
+			const unsigned char *skip, const size_t *also, size_t n_also, dsp_candidate *out, size_t top_n)
+{
+	search s = {.g = g, .o = o, .p = p, .now = now, .out = out, .cap = dsp_top_cap(p, top_n), .skip = skip};
+	return search_run(&s, also, n_also, NULL);
+}
+
+/* The technicians of `also` first, one by one (a fuller top makes the walk prune more), then
+ * the city list and the rings, which leave out s->skip. */
+static size_t search_run(search *s, const size_t *also, size_t n_also, unsigned *miss)
+{
+	const dsp_grid *g = s->g;
+	const dsp_order *o = s->o;
 	if (miss)
 		*miss = 0;
-	if (s.cap == 0)
+	if (s->cap == 0)
 		return 0;
-	dsp_order_weights(o, &s.w);
-	s.ready = now > o->win_start ? now : o->win_start;
+	dsp_order_weights(o, &s->w);
+	s->ready = s->now > o->win_start ? s->now : o->win_start;
+	for (size_t k = 0; k < n_also; k++) {
+		dsp_candidate c;
+		unsigned why = dsp_eval(o, &g->techs[also[k]], s->p, s->now, &c);
+		if (why) {
+			dsp_note_miss(&s->miss, why);
+			continue;
+		}
+		c.tech = also[k];
+		s->got = dsp_top_insert(s->out, s->got, s->cap, &c);
+	}
 	bool located = dsp_has_pos(o->lat, o->lon);
 	if (o->region && *o->region && g->n_reg) {
 		size_t lo = 0, hi = g->n_reg;
@@ -294,18 +325,20 @@ size_t dsp_grid_search(const dsp_grid *g, const dsp_order *o, const dsp_params *
 				hi = mid;
 		}
 		for (; lo < g->n_reg && !strcmp(g->reg[lo].region, o->region); lo++) {
-			const dsp_tech *t = &g->techs[g->reg[lo].tech];
-			if (!located || !dsp_has_pos(t->lat, t->lon))
-				visit(&s, g->reg[lo].tech);
+			size_t i = g->reg[lo].tech;
+			if (s->skip && s->skip[i])
+				continue;
+			if (!located || !dsp_has_pos(g->techs[i].lat, g->techs[i].lon))
+				visit(s, i);
 		}
 	}
 	if (located && g->nx > 0) {
-		s.cos_q = fmax(fmin(g->cos_box, cos(fmin(fabs(o->lat), 89.0) * M_PI / 180)), 0.01);
-		walk_rings(&s);
+		s->cos_q = fmax(fmin(g->cos_box, cos(fmin(fabs(o->lat), 89.0) * M_PI / 180)), 0.01);
+		walk_rings(s);
 	}
 	if (miss)
-		*miss = s.miss;
-	return s.got;
+		*miss = s->miss;
+	return s->got;
 }
 
 size_t dsp_grid_rank(const dsp_grid *g, const dsp_order *o, const dsp_params *p, int64_t now, dsp_candidate *out,

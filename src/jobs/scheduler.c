@@ -6,6 +6,7 @@
  * conflicting row), so two nodes never both believe they hold it.
  */
 #include "jobs/scheduler.h"
+#include "store/dispatch_cache.h"
 #include "store/store.h"
 
 #include <pthread.h>
@@ -60,11 +61,19 @@ static int job_dispatch_answers(db *d)
 	return rc;
 }
 
+/* The notes by which every node's dispatch cache keeps up (dispatch_cache.c) live an hour. */
+static int job_dispatch_changes_prune(db *d)
+{
+	int64_t n = 0;
+	return store_dispatch_changes_prune(d, now_ms(), &n);
+}
+
 const struct sched_job sched_jobs[] = {
 	{"dispatch_answers", 30, job_dispatch_answers},
 	{"sla_breach_sweep", 30, job_sla_sweep},
 	{"archive_care", 6 * 3600, job_archive_care},
 	{"appointment_reminders", 3600, job_appt_reminders},
+	{"dispatch_changes_prune", 600, job_dispatch_changes_prune},
 	{NULL, 0, NULL},
 };
 

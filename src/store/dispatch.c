@@ -10,6 +10,7 @@
  * whole day. Times in the database are epoch ms; the engine works in seconds.
  */
 #include "domain/dispatch.h"
+#include "store/dispatch_cache.h"
 #include "domain/perm.h"
 #include "domain/warranty.h"
 #include "store/store.h"
@@ -19,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OPEN_STATES "('dispatched', 'taken', 'on_the_way', 'in_service', 'waiting_parts', 'waiting_customer')"
-#define DEFAULT_VISIT_S 3600
+#define OPEN_STATES DSP_OPEN_STATES
+#define DEFAULT_VISIT_S DSP_DEFAULT_VISIT_S
 
 /* One day of the technicians in the caller's scope (or one of them), as the engine wants them.
  * The strings point into the query results, which live as long as the pool. */
@@ -361,10 +362,8 @@ static json_t *reasons_json(unsigned mask)
 
 /* "3.2 km, 2 open orders, skill 空调 level 3" — the English reason; the console words its own
  * from the same fields. */
-static json_t *candidate_json(const pool *p, const dsp_order *o, const dsp_candidate *c)
+static json_t *candidate_json(const dcache_pick *who, const dsp_order *o, const dsp_candidate *c)
 {
-	const db_res *u = p->users;
-	int row = (int)c->tech;
 	char reason[200], dist[32];
 	if (isnan(c->km))
 		snprintf(dist, sizeof dist, "distance unknown");
@@ -374,8 +373,8 @@ static json_t *candidate_json(const pool *p, const dsp_order *o, const dsp_candi
 	if (o->category && *o->category && c->skill_level && len > 0 && (size_t)len < sizeof reason)
 		snprintf(reason + len, sizeof reason - (size_t)len, ", skill %s level %d", o->category, c->skill_level);
 	json_t *j = json_pack("{s:I, s:s, s:I, s:s, s:f, s:o, s:o, s:i, s:i, s:i, s:i, s:i, s:s}", "technician_id",
-			      (json_int_t)c->tech_id, "name", db_text(u, row, 10), "org_id", (json_int_t)db_int(u, row, 1),
-			      "org_name", db_text(u, row, 11), "score", round(c->score * 10) / 10, "km",
+			      (json_int_t)c->tech_id, "name", who->name, "org_id", (json_int_t)who->org_id,
+			      "org_name", who->org_name, "score", round(c->score * 10) / 10, "km",
 			      isnan(c->km) ? json_null() : json_real(round(c->km * 10) / 10), "travel_min",
 			      c->travel_s < 0 ? json_null() : json_integer((c->travel_s + 59) / 60), "open_orders",
 			      c->open_orders, "booked_min", c->booked_min, "skill_level", c->skill_level, "tech_score",
@@ -401,6 +400,24 @@ static size_t rank_day(const pool *p, const dsp_order *o, const dsp_params *prm,
 	return n;
 }
 
+/* One day ranked from technicians loaded for this request (a write transaction, or the cache
+ * turned off): what the cache must answer too. */
+static int rank_loaded(db_tx *tx, const principal *who, int64_t day, const dsp_order *o, const dsp_params *prm,
+		       int64_t now, dsp_candidate *cand, size_t want, size_t *got, dcache_pick *picks, size_t *n_techs)
+{
+	pool p;
+	int rc = pool_load(tx, who, day, 0, &p);
+	*got = rc == ST_OK ? rank_day(&p, o, prm, now, cand, want) : 0;
+	for (size_t i = 0; i < *got; i++) {
+		int row = (int)cand[i].tech;
+		picks[i] = (dcache_pick){db_int(p.users, row, 1), xstrdup(db_text(p.users, row, 10)),
+					 xstrdup(db_text(p.users, row, 11))};
+	}
+	*n_techs = p.n;
+	pool_free(&p);
+	return rc;
+}
+
 static bool tried(json_t *skip, int64_t tech)
 {
 	size_t i;
@@ -412,37 +429,63 @@ static bool tried(json_t *skip, int64_t tech)
 /* Today first (or the appointment's day); when nobody has a free slot, the next days. */
 #define SUGGEST_DAYS 3
 
+struct ranked {
+	dsp_candidate *cand;
+	dcache_pick *picks;
+	size_t n;       /* candidates kept */
+	size_t n_techs; /* the technicians of the caller's subtree */
+	json_t *skip;   /* dispatch_tried_tx's list */
+};
+
+static void ranked_free(struct ranked *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->picks[i].name);
+		free(r->picks[i].org_name);
+	}
+	free(r->picks);
+	free(r->cand);
+	json_decref(r->skip);
+}
+
 /* The best `limit` candidates for an order, leaving out the technicians who declined it or let
- * it time out (*skip, a new reference: dispatch_tried_tx's list). *p is the pool of the day
- * they were found on; *cand (limit entries) and f->r are the caller's to free. */
-static int rank_order(db_tx *tx, const principal *who, int64_t order_id, size_t limit, struct order_facts *f, pool *p,
-		      dsp_candidate **cand, size_t *n, json_t **skip)
+ * it time out. From the node's cache (dispatch_cache.c) when `cached`, else loaded here.
+ * f->r and *out are the caller's to free. */
+static int rank_order(db_tx *tx, const principal *who, int64_t order_id, size_t limit, bool cached,
+		      struct order_facts *f, struct ranked *out)
 {
 	int64_t now = now_ms() / 1000;
-	*n = 0;
-	*cand = NULL;
-	*skip = NULL;
-	memset(p, 0, sizeof *p);
+	memset(out, 0, sizeof *out);
 	int rc = order_facts_load(tx, who, order_id, now, f);
 	if (rc == ST_OK)
-		rc = dispatch_tried_tx(tx, who->tenant_id, order_id, skip);
+		rc = dispatch_tried_tx(tx, who->tenant_id, order_id, &out->skip);
 	if (rc != ST_OK)
 		return rc;
-	size_t want = limit + json_array_size(*skip);
-	*cand = xcalloc(want, sizeof **cand);
+	size_t want = limit + json_array_size(out->skip);
+	out->cand = xcalloc(want, sizeof *out->cand);
+	out->picks = xcalloc(want, sizeof *out->picks);
 	dsp_params prm;
 	dsp_params_default(&prm);
 	prm.tz_offset_min = who->tz_offset_min;
 	int64_t day0 = local_day_start(who, f->has_appointment && f->o.win_start > now ? f->o.win_start : now);
 	for (int d = 0; rc == ST_OK && d < (f->has_appointment ? 1 : SUGGEST_DAYS); d++) {
-		pool_free(p);
-		if ((rc = pool_load(tx, who, day0 + d * 86400, 0, p)) != ST_OK)
-			break;
-		size_t got = rank_day(p, &f->o, &prm, now, *cand, want), k = 0;
-		for (size_t i = 0; i < got; i++)
-			if (!tried(*skip, (*cand)[i].tech_id) && k < limit)
-				(*cand)[k++] = (*cand)[i];
-		if ((*n = k) > 0)
+		size_t got = 0;
+		int64_t day = day0 + d * 86400;
+		rc = cached ? dcache_rank(tx, who, day, &f->o, &prm, now, out->cand, want, &got, out->picks, &out->n_techs)
+			    : ST_INVALID;
+		if (rc == ST_INVALID) /* no cache here */
+			rc = rank_loaded(tx, who, day, &f->o, &prm, now, out->cand, want, &got, out->picks, &out->n_techs);
+		size_t k = 0;
+		for (size_t i = 0; i < got; i++) {
+			if (!tried(out->skip, out->cand[i].tech_id) && k < limit) {
+				out->cand[k] = out->cand[i];
+				out->picks[k++] = out->picks[i];
+			} else {
+				free(out->picks[i].name);
+				free(out->picks[i].org_name);
+			}
+		}
+		if ((out->n = k) > 0)
 			break;
 	}
 	return rc;
@@ -452,27 +495,22 @@ static int suggest_fn(db_tx *tx, void *arg)
 {
 	struct sug_ctx *c = arg;
 	struct order_facts f;
-	pool p;
-	dsp_candidate *cand;
-	size_t n;
-	json_t *skip;
-	int rc = rank_order(tx, c->who, c->order_id, (size_t)c->limit, &f, &p, &cand, &n, &skip);
+	struct ranked r;
+	int rc = rank_order(tx, c->who, c->order_id, (size_t)c->limit, true, &f, &r);
 	if (rc == ST_OK) {
 		json_t *items = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(items, candidate_json(&p, &f.o, &cand[i]));
+		for (size_t i = 0; i < r.n; i++)
+			json_array_append_new(items, candidate_json(&r.picks[i], &f.o, &r.cand[i]));
 		bool known = !isnan(f.o.lat) && !isnan(f.o.lon);
 		c->out = json_pack("{s:I, s:o, s:b, s:s?, s:s?, s:i, s:O}", "order_id", (json_int_t)c->order_id, "items",
 				   items, "distance_known", known, "category", f.o.category, "region", f.o.region,
-				   "technicians", (int)p.n, "excluded", skip);
+				   "technicians", (int)r.n_techs, "excluded", r.skip);
 		if (!known)
 			json_object_set_new(c->out, "note",
 					    json_string("the order has no position: technicians are matched by city and the "
 							"distance is unknown"));
 	}
-	json_decref(skip);
-	free(cand);
-	pool_free(&p);
+	ranked_free(&r);
 	db_res_free(f.r);
 	return rc;
 }
@@ -485,19 +523,16 @@ int store_dispatch_suggest(db *d, const principal *who, int64_t order_id, int li
 	return rc;
 }
 
+/* Inside a write transaction (the answers' sweep, an auto policy): loaded, not cached — the
+ * transaction may have changed what the cache has not seen. */
 int dispatch_next_tx(db_tx *tx, const principal *who, int64_t order_id, int64_t *tech, int64_t *start_s)
 {
 	struct order_facts f;
-	pool p;
-	dsp_candidate *cand;
-	size_t n;
-	json_t *skip;
-	int rc = rank_order(tx, who, order_id, 1, &f, &p, &cand, &n, &skip);
-	*tech = rc == ST_OK && n ? cand[0].tech_id : 0;
-	*start_s = rc == ST_OK && n ? cand[0].start : 0;
-	json_decref(skip);
-	free(cand);
-	pool_free(&p);
+	struct ranked r;
+	int rc = rank_order(tx, who, order_id, 1, false, &f, &r);
+	*tech = rc == ST_OK && r.n ? r.cand[0].tech_id : 0;
+	*start_s = rc == ST_OK && r.n ? r.cand[0].start : 0;
+	ranked_free(&r);
 	db_res_free(f.r);
 	return rc;
 }

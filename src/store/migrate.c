@@ -3,7 +3,8 @@
  * migrations/NNNN_name.sql is applied once, in order, inside a transaction that also
  * records it in schema_migrations. On PostgreSQL a transaction-scoped advisory lock makes
  * nodes that start together apply each migration exactly once. The same text serves both
- * engines; @ID@ is the only engine-specific token.
+ * engines; @ID@ is the engine's id column, and a block between @SQLITE@ (or @PG@) and @END@ is
+ * applied on that engine only (triggers, whose syntax the two do not share).
  */
 #include "store/db.h"
 #include "util/util.h"
@@ -27,6 +28,19 @@ static char *substitute(const char *sql, db_engine kind)
 	buf b;
 	buf_init(&b, 0);
 	for (const char *p = sql; *p;) {
+		bool lite = !strncmp(p, "@SQLITE@", 8), pg = !strncmp(p, "@PG@", 4);
+		if (lite || pg) {
+			p += lite ? 8 : 4;
+			if (lite != (kind == DB_SQLITE)) { /* the other engine's block */
+				const char *end = strstr(p, "@END@");
+				p = end ? end : p + strlen(p);
+			}
+			continue;
+		}
+		if (!strncmp(p, "@END@", 5)) {
+			p += 5;
+			continue;
+		}
 		if (!strncmp(p, "@ID@", 4)) {
 			buf_puts(&b, id);
 			p += 4;

@@ -4,6 +4,11 @@
  * itself). Queries are written with `?` placeholders and rewritten to $1, $2 … here.
  * A broken connection is reset when it is next taken from the pool, so a database restart
  * costs the requests in flight, not the node.
+ *
+ * Statements with parameters are prepared once per connection and kept (a 4-way cache by the
+ * statement's text, like sqlite.c's): after a few executions PostgreSQL keeps a generic plan,
+ * so a query of several joins is no longer planned on every request — planning was most of
+ * their time. Statements without parameters (literal one-offs, scripts) run unprepared.
  */
 #include "store/db.h"
 #include "util/util.h"
@@ -14,12 +19,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PG_STMTS 128 /* prepared statements kept per connection */
+#define PG_WAYS 4
+
+struct pstmt {
+	char *sql; /* the text as given (with `?`); NULL: free slot */
+	int n;     /* its parameters */
+	char name[24];
+};
+
 struct pconn {
 	PGconn *h;
 	int64_t changes;
 	char err[512];
 	struct pconn *next;
+	struct pstmt stmts[PG_STMTS]; /* PG_STMTS / PG_WAYS sets of PG_WAYS */
+	unsigned evict;
+	uint64_t seq; /* names s1, s2 …: never reused on a connection */
 };
+
+/* Forget every prepared statement (the connection was reset: the server has none left). */
+static void stmts_forget(struct pconn *c)
+{
+	for (int i = 0; i < PG_STMTS; i++) {
+		free(c->stmts[i].sql);
+		c->stmts[i].sql = NULL;
+	}
+}
 
 struct pdb {
 	char *url;
@@ -78,6 +104,7 @@ static struct pconn *take(struct pdb *p)
 		}
 	} else if (PQstatus(c->h) != CONNECTION_OK) {
 		PQreset(c->h);
+		stmts_forget(c);
 	}
 	return c;
 }
@@ -119,6 +146,45 @@ static int map_state(PGresult *res)
 	return DB_ERROR;
 }
 
+static uint32_t fnv(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The connection's prepared statement for sql (q: rewritten), preparing it on first use; NULL
+ * if it cannot be prepared (p_exec then runs it unprepared, which reports the error). An
+ * evicted statement is deallocated. */
+static const struct pstmt *prepared(struct pconn *c, const char *sql, const char *q, int n)
+{
+	struct pstmt *set = &c->stmts[(fnv(sql) % (PG_STMTS / PG_WAYS)) * PG_WAYS], *slot = NULL;
+	for (int i = 0; i < PG_WAYS; i++) {
+		if (set[i].sql && set[i].n == n && !strcmp(set[i].sql, sql))
+			return &set[i];
+		if (!set[i].sql && !slot)
+			slot = &set[i];
+	}
+	if (!slot) {
+		slot = &set[c->evict++ % PG_WAYS];
+		char dealloc[48];
+		snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", slot->name);
+		PQclear(PQexec(c->h, dealloc));
+		free(slot->sql);
+		slot->sql = NULL;
+	}
+	snprintf(slot->name, sizeof slot->name, "s%llu", (unsigned long long)++c->seq);
+	PGresult *r = PQprepare(c->h, slot->name, q, n, NULL);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	if (!ok)
+		return NULL;
+	slot->sql = xstrdup(sql);
+	slot->n = n;
+	return slot;
+}
+
 static int p_exec(db_tx *tx, const char *sql, const dbv *p, int n, db_res **out)
 {
 	struct pconn *c = tx->conn;
@@ -141,7 +207,9 @@ static int p_exec(db_tx *tx, const char *sql, const dbv *p, int n, db_res **out)
 		case V_TEXT: vals[i] = p[i].s; break;
 		}
 	}
-	PGresult *res = PQexecParams(c->h, q, n, NULL, vals, NULL, NULL, 0);
+	const struct pstmt *ps = n ? prepared(c, sql, q, n) : NULL;
+	PGresult *res = ps ? PQexecPrepared(c->h, ps->name, n, vals, NULL, NULL, 0)
+			   : PQexecParams(c->h, q, n, NULL, vals, NULL, NULL, 0);
 	free(q);
 	ExecStatusType st = PQresultStatus(res);
 	int rc = DB_OK;
@@ -243,6 +311,7 @@ static void p_close(db *d)
 		struct pconn *c = p->free_list;
 		p->free_list = c->next;
 		PQfinish(c->h);
+		stmts_forget(c);
 		free(c);
 	}
 	free(p->url);

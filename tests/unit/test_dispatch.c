@@ -582,6 +582,70 @@ static void grid_equals_scan(void **state)
 	assert_true(nonempty > 1000); /* the instances are not vacuous */
 }
 
+/* The grid with technicians left out (another organisation's) and technicians changed since
+ * the build (moved, re-booked, new skills: left out of the walk and listed to be evaluated one
+ * by one) answers as a scan of the technicians that count, as they are now. */
+static void grid_ex_equals_scan(void **state)
+{
+	(void)state;
+	rng_state = 0x2545f4914f6cdd1dull;
+	static dsp_tech kept[MAXT];
+	static size_t back[MAXT], also[MAXT];
+	static unsigned char skip[MAXT];
+	size_t nonempty = 0, changed_found = 0;
+	for (int inst = 0; inst < 200; inst++) {
+		size_t n = 1 + rnd() % MAXT;
+		for (size_t i = 0; i < n; i++) {
+			random_tech(i);
+			R.t[i].id = (int64_t)i * 7 + 1; /* unique: ties go by id */
+		}
+		dsp_params p;
+		dsp_params_default(&p);
+		p.speeds = rnd_speeds;
+		p.n_speeds = 2;
+		dsp_grid *g = dsp_grid_build(R.t, n, inst % 4 == 0 ? frand(0.3, 8) : 0);
+		assert_non_null(g);
+		size_t n_also = 0, nk = 0;
+		for (size_t i = 0; i < n; i++) {
+			bool outside = rnd() % 4 == 0, changed = rnd() % 5 == 0;
+			if (changed) { /* a new value, maybe far away or with better terms than the cell's */
+				random_tech(i);
+				R.t[i].id = (int64_t)i * 7 + 1;
+				if (rnd() % 2)
+					R.t[i].lat += frand(-0.5, 0.5), R.t[i].lon += frand(-0.5, 0.5);
+			}
+			skip[i] = outside || changed;
+			if (changed && !outside)
+				also[n_also++] = i;
+			if (!outside) {
+				kept[nk] = R.t[i];
+				back[nk++] = i;
+			}
+		}
+		for (int q = 0; q < 5; q++) {
+			dsp_order o = random_order(q + 1);
+			int64_t now = HM(8, 0) + (int64_t)(rnd() % 20000);
+			size_t top = 1 + rnd() % 10;
+			dsp_candidate a[10], b[10];
+			size_t na = dsp_rank(&o, kept, nk, &p, now, a, top);
+			size_t nb = dsp_grid_rank_ex(g, &o, &p, now, skip, also, n_also, b, top);
+			assert_int_equal(na, nb);
+			for (size_t i = 0; i < na; i++) {
+				assert_int_equal(back[a[i].tech], b[i].tech);
+				assert_int_equal(a[i].tech_id, b[i].tech_id);
+				assert_true(a[i].score == b[i].score);
+				assert_int_equal(a[i].start, b[i].start);
+				for (size_t k = 0; k < n_also; k++)
+					changed_found += also[k] == b[i].tech;
+			}
+			nonempty += na > 0;
+		}
+		dsp_grid_free(g);
+	}
+	assert_true(nonempty > 600);
+	assert_true(changed_found > 100); /* changed technicians do get suggested */
+}
+
 static bool overlap(int64_t s1, int64_t e1, int64_t s2, int64_t e2)
 {
 	return s1 < e2 && s2 < e1;
@@ -860,6 +924,7 @@ int main(void)
 		cmocka_unit_test(unknown_position_ranked_by_region),
 		cmocka_unit_test(window_and_earliest_start),
 		cmocka_unit_test(grid_equals_scan),
+		cmocka_unit_test(grid_ex_equals_scan),
 		cmocka_unit_test(auto_never_double_books),
 		cmocka_unit_test(auto_urgent_first_and_reasons),
 		cmocka_unit_test(route_fixed),
