@@ -9,7 +9,7 @@
 //
 // Environment: DSP_URL DSP_LOG (the caching server and its log), DSP_WHOLE_URL
 // DSP_WHOLE_LOG, FUWU_BENCH_TOKEN, DSP_IDS (the loader's "id located" lines), DSP_REQUESTS (500),
-// DSP_WARMUP (50), DSP_COMPARE (100), DSP_LIMIT (5).
+// DSP_WARMUP (50), DSP_COMPARE (100), DSP_LIMIT (5), DSP_CHURN (20 changes a second; 0: no such phase).
 import { readFileSync } from 'node:fs';
 
 const token = process.env.FUWU_BENCH_TOKEN;
@@ -57,12 +57,50 @@ for (let i = 0; i < warm + n; i++) {
   }
 }
 
+// Then the same requests while technicians change: DSP_CHURN (20) a second, each a technician's
+// base moved a little through the caching server (GET for the version, PATCH with If-Match), so
+// that nearly every suggestion first reloads the technicians changed since the one before.
+const churn = Number(process.env.DSP_CHURN ?? 20);
+const churnTag = `c${process.pid}x`;
+let changes = 0;
+if (churn > 0) {
+  const auth = { Authorization: `Bearer ${token}` };
+  const list = await (await fetch(`${process.env.DSP_URL}/api/v1/technicians?limit=200`, { headers: auth })).json();
+  const techIds = (list.items || []).map((t) => t.id);
+  let stop = false;
+  const writer = (async () => {
+    while (!stop && techIds.length) {
+      const t0 = Date.now();
+      const id = techIds[rand(techIds.length)];
+      const cur = await (await fetch(`${process.env.DSP_URL}/api/v1/technicians/${id}`, { headers: auth })).json();
+      const r = await fetch(`${process.env.DSP_URL}/api/v1/technicians/${id}`, {
+        method: 'PATCH',
+        headers: { ...auth, 'Content-Type': 'application/json', 'If-Match': `"${cur.version}"` },
+        body: JSON.stringify({ base_lat: 23.1 + rand(1000) / 10000, base_lon: 113.3 + rand(1000) / 10000 }),
+      });
+      await r.text();
+      if (r.status === 200) changes++;
+      await new Promise((res) => setTimeout(res, Math.max(0, 1000 / churn - (Date.now() - t0))));
+    }
+  })();
+  for (let i = 0; i < n / 2; i++) {
+    const [id, located] = orders[rand(orders.length)];
+    const rid = `${churnTag}${i}`;
+    const j = await ask(process.env.DSP_URL, id, rid);
+    if (!j) errors++;
+    else kind.set(rid, located ? 'L' : 'U');
+    await new Promise((res) => setTimeout(res, 5));
+  }
+  stop = true;
+  await writer;
+}
+
 await new Promise((r) => setTimeout(r, 300)); // the last access-log lines
-function times(file) {
+function times(file, want = tag) {
   const t = { L: [], U: [] };
   if (!file) return t;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.includes(tag)) continue;
+    if (!line.includes(want)) continue;
     try {
       const o = JSON.parse(line);
       const k = kind.get(o.req_id);
@@ -88,6 +126,15 @@ for (const [prefix, file] of [['', process.env.DSP_LOG], ['whole_', process.env.
   put(`${prefix}all_p50`, q(all, 0.5));
   put(`${prefix}all_p99`, q(all, 0.99));
   put(`${prefix}all_max`, q(all, 1));
+}
+{
+  const t = times(process.env.DSP_LOG, churnTag);
+  const all = [...t.L, ...t.U];
+  put('churn_n', all.length);
+  put('churn_p50', q(all, 0.5));
+  put('churn_p99', q(all, 0.99));
+  put('churn_max', q(all, 1));
+  put('churn_changes', changes);
 }
 put('errors', errors);
 put('empty', empty);

@@ -14,7 +14,7 @@
 # the run; a differing answer is reported.
 #
 # Knobs: DSP_ENGINES ("sqlite postgres") DSP_TECHS DSP_BOOKED DSP_WAITING DSP_REQUESTS
-#   DSP_COMPARE (0: no whole-subtree server)
+#   DSP_COMPARE (0: no whole-subtree server) DSP_CHURN (changes a second in the last phase; 0: none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD:-build} # make's BUILD (and WEB_DIST) from the environment, as make itself reads them
@@ -79,6 +79,7 @@ start_pg() {
 }
 
 table=()
+churn_rows=()
 start_server() { # url log [env…] — starts fuwu serve, sets server_pid and base
 	local url=$1 log=$2
 	shift 2
@@ -125,6 +126,10 @@ for engine in $engines; do
 	printf '%-8s cached: with position %4s req p50 %6s p99 %6s ms, without %3s req p50 %6s p99 %6s ms, all p99 %6s max %6s ms; errors %s, no candidate %s\n' \
 		"$engine" "$(v located_n)" "$(v located_p50)" "$(v located_p99)" "$(v unlocated_n)" "$(v unlocated_p50)" \
 		"$(v unlocated_p99)" "$(v all_p99)" "$(v all_max)" "$(v errors)" "$(v empty)"
+	printf '%-8s cached while %s technicians changed (%s/s asked): %3s req p50 %6s p99 %6s max %6s ms\n' \
+		"$engine" "$(v churn_changes)" "${DSP_CHURN:-20}" "$(v churn_n)" "$(v churn_p50)" "$(v churn_p99)" "$(v churn_max)"
+	churn_rows+=("$(printf '| %-8s | %s a second | %4s | %6s | %6s | %6s |' "$engine" "${DSP_CHURN:-20}" "$(v churn_n)" \
+		"$(v churn_p50)" "$(v churn_p99)" "$(v churn_max)")")
 	if [ -n "$whole" ]; then
 		printf '%-8s loaded per request (as before): %3s req p50 %6s p99 %6s ms; the same answer for %s of %s orders%s\n' \
 			"$engine" "$(v whole_all_n)" "$(v whole_all_p50)" "$(v whole_all_p99)" "$(v same)" "$(v compared)" \
@@ -146,4 +151,9 @@ done
 	printf '%s\n' "${table[@]}"
 	echo "pos: orders with a position (nine in ten); none: without (matched by city). loaded: the same"
 	echo "binary with FUWU_DISPATCH_CACHE=off, as before the cache. Target: p99 ≤ 5 ms."
+	echo
+	echo "The cached server again while technicians move (a profile PATCH each through the same server):"
+	echo "| engine   | changes    |  req | p50    | p99    | max    |"
+	echo "|----------|------------|------|--------|--------|--------|"
+	printf '%s\n' "${churn_rows[@]}"
 } | tee bench/out/dispatch-server.txt
