@@ -13,8 +13,43 @@ function xlsx(rows) {
   return zip({ 'xl/worksheets/sheet1.xml': `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${body}</sheetData></worksheet>` })
 }
 
-export default function ({ test, assert, shot, newPage, login, apiCall, $t, BASE, RUN }) {
+export default function ({ test, assert, shot, newPage, login, pickOption, apiCall, $t, BASE, RUN }) {
   const n = String(parseInt(RUN, 36) % 1000000).padStart(6, '0')
+
+  test('archive more: a plate another active car carries is warned about, and can be saved anyway', async (browser) => {
+    const m = await apiCall('POST', '/product-models', { brand: '长城', category: '汽车', model: `DUP-${RUN}`, warranty_months: 36 })
+    assert(m.status === 201, 'model: ' + m.status)
+    const owner = await apiCall('POST', '/customers', { name: `原车主${RUN}`, phones: [`138${n}66`] })
+    const buyer = await apiCall('POST', '/customers', { name: `新车主${RUN}`, phones: [`138${n}55`] })
+    assert(owner.status === 201 && buyer.status === 201, 'customers')
+    const plate = `粤B${n.slice(0, 5)}`
+    const first = await apiCall('POST', '/assets', { customer_id: owner.body.id, model_id: m.body.id, serial: `VIN-A-${RUN}`, purchase_date: '2025-06-01', plate })
+    assert(first.status === 201, 'first car: ' + first.status)
+    const page = await newPage(browser)
+    await login(page)
+    await page.locator($t('menu')).waitFor()
+    await page.goto(`${BASE}/customers/${buyer.body.id}`)
+    await page.locator($t('cust-detail')).waitFor()
+    await page.click($t('asset-new'))
+    await page.locator($t('asset-dialog')).waitFor()
+    await pickOption(page, 'asset-form-model', `DUP-${RUN}`)
+    await page.fill($t('asset-form-serial'), `VIN-B-${RUN}`)
+    await page.fill($t('asset-form-plate'), plate)
+    await page.click($t('asset-form-submit'))
+    const warn = page.locator($t('asset-form-duplicate'))
+    await warn.waitFor()
+    const text = await warn.innerText()
+    assert(text.includes(plate) && text.includes(`原车主${RUN}`), 'the warning names the plate and its owner: ' + text)
+    await shot(page, '46-archive-duplicate-plate-zh')
+    const before = await apiCall('GET', `/assets?customer_id=${buyer.body.id}`)
+    assert(before.body.items.length === 0, 'nothing saved before the advisor confirms')
+    await page.click($t('asset-form-confirm'))
+    await page.locator($t('asset-detail')).waitFor()
+    const after = await apiCall('GET', `/assets?customer_id=${buyer.body.id}`)
+    assert(after.body.items.length === 1 && after.body.items[0].plate === plate, 'saved anyway: ' + JSON.stringify(after.body.items))
+    assert(page.errors.length === 0, 'no page errors: ' + page.errors.join('; '))
+    await page.context().close()
+  })
 
   test('archive more: pinyin search, import of models and assets from .xlsx, export as Excel', async (browser) => {
     const phone = `139${n}77`
